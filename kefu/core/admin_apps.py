@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class KefuAdminConfig(AdminConfig):
+    default_site = "kefu.core.admin_site.KefuAdminSite"

@@ -1,0 +1,28 @@
+"""The navigation shows each role what it may use (R1.3); the pages themselves still check."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+
+NAVIGATION = (
+    ("home", _("Home"), "core.home:view"),
+    ("customers:list", _("Customers"), "customers.customer:view"),
+    ("customers:imports", _("Import customers"), "customers.customer:import"),
+    ("customers:reveal_log", _("Reveal log"), "customers.reveal_log:view"),
+    ("directory", _("Teams and roles"), "accounts.directory:view"),
+    ("api-docs", _("API"), "core.api_docs:view"),
+    ("admin:index", _("Administration"), "core.admin:access"),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for name, label, code in NAVIGATION
+        if permissions.has_permission(user, code)
+    ]
+    return {"navigation": items, "user_read_only": permissions.user_is_read_only(user)}

@@ -1,0 +1,155 @@
+"""What each role may see and do (R1.1, R1.3) — the one central place.
+
+Permission codes are declared here once. Which role holds which code is data (`accounts.Role.permissions`),
+seeded from `DEFAULT_ROLES` and editable by an administrator. Every Django view and every API view declares
+the code it needs (`permission` for reads, `write_permission` for changes, or `public = True`); the
+middleware (`kefu.core.middleware`) and the DRF permission class (`kefu.core.api.KefuPermission`) both read
+the declaration through `required_permission()`, so the rule cannot differ between the UI and the API.
+Row scope (an engineer's own work orders, a partner's own team) lives in the selectors, which raise 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kefu.accounts.models import User
+
+PUBLIC = "__public__"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+PERMISSIONS: dict[str, Any] = {
+    "core.home:view": _("See the start page"),
+    "core.api_docs:view": _("Read the API documentation"),
+    "core.admin:access": _("Use the administration site (configuration data)"),
+    "accounts.directory:view": _("See colleagues, teams and branches"),
+    "accounts.profile:edit": _("Change one's own password and API token"),
+    "customers.customer:view": _("See customers (personal data masked)"),
+    "customers.customer:edit": _("Create and change customers"),
+    "customers.customer:import": _("Import customers from Excel/CSV"),
+    "customers.customer:history": _("See the change history of customers"),
+    "customers.pii:reveal": _("Reveal a masked phone number, ID number or address (logged)"),
+    "customers.pii:view": _("See personal data unmasked without revealing"),
+    "customers.reveal_log:view": _("Read the log of revealed personal data"),
+}
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    code: str
+    name: Any
+    permissions: frozenset[str]
+    read_only: bool = False
+
+
+_STAFF = frozenset({"core.home:view", "core.api_docs:view", "accounts.directory:view", "accounts.profile:edit"})
+_CUSTOMER_DESK = _STAFF | {"customers.customer:view", "customers.customer:edit", "customers.pii:reveal"}
+_CUSTOMER_READ = _STAFF | {"customers.customer:view", "customers.pii:reveal"}
+
+# R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
+DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
+    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK),
+    RoleDefinition("shift_lead", _("Shift lead"), _CUSTOMER_DESK | {"customers.customer:history"}),
+    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK),
+    RoleDefinition(
+        "supervisor",
+        _("Supervisor"),
+        _CUSTOMER_DESK | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view"},
+    ),
+    RoleDefinition("qa_inspector", _("Quality inspector"), _CUSTOMER_READ | {"customers.customer:history"}),
+    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK),
+    RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | {"customers.customer:import"}),
+    RoleDefinition(
+        "business_management",
+        _("Business management"),
+        _CUSTOMER_DESK | {"customers.customer:import", "customers.customer:history"},
+    ),
+    RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ),
+    RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ),
+    # Field engineers and partners reach customers only through their own work orders (tickets issue).
+    RoleDefinition("field_engineer", _("Field engineer"), _STAFF - {"accounts.directory:view"}),
+    RoleDefinition("third_party_partner", _("Third-party partner"), frozenset({"core.home:view",
+                                                                             "accounts.profile:edit"})),
+    RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ),
+    RoleDefinition("management", _("Management"), _CUSTOMER_READ | {"customers.customer:history",
+                                                                    "customers.reveal_log:view"}),
+    RoleDefinition(
+        "internal_auditor",
+        _("Internal auditor"),
+        frozenset(code for code in PERMISSIONS if code.endswith(":view") or code.endswith(":history"))
+        - {"customers.pii:view"},
+        read_only=True,
+    ),
+    RoleDefinition("admin", _("Administrator"), frozenset(PERMISSIONS) - {"customers.pii:view"}),
+)
+
+
+def user_permissions(user: User | AnonymousUser) -> frozenset[str]:
+    """The codes a user holds through his roles, computed once per request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_kefu_permissions", None)
+    if cached is None:
+        codes: set[str] = set()
+        read_only = False
+        for permissions, role_read_only in user.roles.values_list("permissions", "read_only"):
+            codes.update(permissions or ())
+            read_only = read_only or role_read_only
+        cached = (frozenset(codes), read_only)
+        user._kefu_permissions = cached
+    return cached[0]
+
+
+def user_is_read_only(user: User | AnonymousUser) -> bool:
+    """R1.3: a user holding a read-only role (the internal auditor) reads everything and changes nothing."""
+    user_permissions(user)
+    cached = getattr(user, "_kefu_permissions", None)
+    return bool(cached and cached[1])
+
+
+def has_permission(user: User | AnonymousUser, code: str) -> bool:
+    return code in user_permissions(user)
+
+
+def required_permission(view: Any, method: str, action: str | None = None) -> str | None:
+    """The code a request needs, read from the view's declaration; None when nothing is declared.
+
+    Declarations: `public = True`; `permission` (reads) and `write_permission` (changes); for DRF viewsets
+    `action_permissions = {"list": code, ...}` overriding both per action.
+    """
+    if getattr(view, "public", False):
+        return PUBLIC
+    per_action = getattr(view, "action_permissions", None)
+    if per_action and action in per_action:
+        return per_action[action]
+    if method.upper() in SAFE_METHODS:
+        return getattr(view, "permission", None)
+    return getattr(view, "write_permission", None)
+
+
+def is_write(view: Any, method: str) -> bool:
+    """Whether the request changes data; views may mark a POST that only reads (e.g. a logged reveal)."""
+    if method.upper() in SAFE_METHODS:
+        return False
+    return not getattr(view, "read_only_action", False)
+
+
+def check(user: User | AnonymousUser, view: Any, method: str, action: str | None = None) -> str:
+    """Decide a request: 'ok', 'login' (anonymous), 'forbidden' or 'undeclared'."""
+    code = required_permission(view, method, action)
+    if code is None:
+        return "undeclared"
+    if code == PUBLIC:
+        return "ok"
+    if not user.is_authenticated:
+        return "login"
+    if not has_permission(user, code):
+        return "forbidden"
+    if is_write(view, method) and user_is_read_only(user):
+        return "forbidden"
+    return "ok"
