@@ -174,7 +174,10 @@ def customers_bulk(count: int, *, batch: int = 5000, out: Callable[[str], None] 
             for c in rows:
                 pk = ids[c.customer_number]
                 n = int(c.customer_number[2:])
-                phones.append(CustomerPhone(customer_id=pk, number=f"1{30 + n % 70}{n:08d}"[:11], kind="mobile"))
+                # A real mobile prefix: "1{30 + n % 70}" made 16 of 70 prefixes (140, 154, 160, ...) that
+                # libphonenumber rejects, so the search box could not find those customers by mobile.
+                phones.append(CustomerPhone(customer_id=pk, number=f"{MOBILE_PREFIXES[n % len(MOBILE_PREFIXES)]}"
+                                                                   f"{n:08d}", kind="mobile"))
                 phones.append(CustomerPhone(customer_id=pk, number=f"021{2 + n % 7}{n % 10**7:07d}",
                                             kind="landline"))
                 phones.append(CustomerPhone(customer_id=pk, number=f"0755{2 + n % 7}{n % 10**7:07d}",

@@ -118,12 +118,14 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], Iterator[tuple[
 def _decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        utf8_error = error
     try:
         return content.decode("gb18030")
     except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
+        # The encoding that read further is most likely the file's own: report where it stopped.
+        start = max(utf8_error.start, error.start)
+        line = content[:start].count(b"\n") + 1
         raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text (line %(line)s cannot be read)."),
                               field="file", line=line) from None
 

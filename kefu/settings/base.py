@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and docs obey the same rule as every other view (found by the permission walk).
+    "SERVE_PERMISSIONS": ["kefu.core.api.KefuPermission"],
 }
 
 LOGGING = {

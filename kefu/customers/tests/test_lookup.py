@@ -1,0 +1,54 @@
+import pytest
+
+from kefu.customers.selectors import customer_lookup
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "matched_by"),
+    [
+        ("13812345678", "phone"),
+        ("+86 138 1234 5678", "phone"),
+        ("013812345678", "phone"),
+        ("021-62345678", "phone"),
+        ("kh0001", "customer_number"),
+        ("898310048160001", "merchant_number"),
+        ("张记", "name"),
+        ("浦东张记餐饮", "name"),
+    ],
+)
+def test_one_search_box_finds_the_customer(customer, agent, query, matched_by):
+    result = customer_lookup(agent, query)
+    assert result.matched_by == matched_by
+    assert result.customers == [customer]
+
+
+@pytest.mark.django_db
+def test_no_match_and_no_rights(customer, agent, make_user):
+    assert customer_lookup(agent, "13900000000").customers == []
+    assert customer_lookup(agent, "不存在的名字").matched_by is None
+    partner = make_user("third_party_partner")
+    assert customer_lookup(partner, "13812345678").customers == []
+
+
+@pytest.mark.django_db
+def test_api_lookup_masks_for_roles_without_pii_view(customer, agent, api_client_for):
+    data = api_client_for(agent).get("/api/v1/lookup/", {"q": "13812345678"}).json()
+    assert data["matched_by"] == "phone"
+    phones = {p["number"] for p in data["results"][0]["phones"]}
+    assert phones == {"138****5678", "021****5678"}
+    assert "13812345678" not in str(data["results"])
+
+
+@pytest.mark.django_db
+def test_pii_view_permission_shows_unmasked(customer, make_user, api_client_for):
+    from kefu.accounts.models import Role
+
+    role = Role.objects.create(code="privacy_officer", name="隐私专员",
+                               permissions=["customers.customer:view", "customers.pii:view"])
+    user = make_user()
+    user.roles.add(role)
+    data = api_client_for(user).get(f"/api/v1/customers/{customer.pk}/").json()
+    assert {p["number"] for p in data["phones"]} == {"13812345678", "02162345678"}
+    assert data["id_number"] == "310115198805061234"
+    assert data["addresses"][0]["address"] == "上海市浦东新区张江路88号3楼"
