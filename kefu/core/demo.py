@@ -174,11 +174,12 @@ def customers_bulk(count: int, *, batch: int = 5000, out: Callable[[str], None] 
             for c in rows:
                 pk = ids[c.customer_number]
                 n = int(c.customer_number[2:])
-                # A real mobile prefix: "1{30 + n % 70}" made 16 of 70 prefixes (140, 154, 160, ...) that
-                # libphonenumber rejects, so the search box could not find those customers by mobile.
+                # Real prefixes only: "1{30 + n % 70}" made numbers libphonenumber rejects (140, 154, 160, ...),
+                # which the search box cannot find.
                 phones.append(CustomerPhone(customer_id=pk, number=f"{MOBILE_PREFIXES[n % len(MOBILE_PREFIXES)]}"
                                                                    f"{n:08d}", kind="mobile"))
-                phones.append(CustomerPhone(customer_id=pk, number=f"021{2 + n % 7}{n % 10**7:07d}",
+                # 2-7, not 2-8: libphonenumber knows no Shanghai numbers 8000 0000-8009 9999.
+                phones.append(CustomerPhone(customer_id=pk, number=f"021{2 + n % 6}{n % 10**7:07d}",
                                             kind="landline"))
                 phones.append(CustomerPhone(customer_id=pk, number=f"0755{2 + n % 7}{n % 10**7:07d}",
                                             kind="landline", extension=str(n % 900 + 100)))

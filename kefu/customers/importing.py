@@ -210,18 +210,20 @@ def validate(filename: str, content: bytes, progress: Progress = _no_progress) -
             raise ImportFileError(_("The file has more than %(max)s rows."), field="file", max=max_rows)
         values: dict[str, str] = {}
         errors: list[RowError] = []
+        formulas: set[str] = set()
         for column, index in positions.items():
             raw = cells[index] if index < len(cells) else None
             if isinstance(raw, _Formula):
                 errors.append(row_error(row_number, column, _("This cell holds a formula (%(formula)s); "
                                                               "import values only."), formula=str(raw)[:40]))
+                formulas.add(column)
                 raw = None
             values[column] = _text(raw)
-        if not any(values.values()):
+        if not any(values.values()) and not formulas:
             continue  # a blank line is not a row
         report.total_rows += 1
         for column in REQUIRED:
-            if not values.get(column):
+            if not values.get(column) and column not in formulas:
                 errors.append(row_error(row_number, column, _("This field is required.")))
         for column, limit in MAX_LENGTHS.items():
             if len(values.get(column, "")) > limit:

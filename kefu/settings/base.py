@@ -213,6 +213,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PhoneKindEnum": "kefu.customers.models.CustomerPhone.Kind",
+        "AddressKindEnum": "kefu.customers.models.CustomerAddress.Kind",
+        "TeamKindEnum": "kefu.accounts.models.Team.Kind",
+        "RevealFieldEnum": "kefu.customers.models.RevealLog.Field",
+        "ImportStatusEnum": "kefu.customers.models.ImportJob.Status",
+    },
     # The schema and docs obey the same rule as every other view (found by the permission walk).
     "SERVE_PERMISSIONS": ["kefu.core.api.KefuPermission"],
 }
@@ -236,7 +243,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True

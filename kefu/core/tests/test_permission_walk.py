@@ -103,7 +103,7 @@ def test_each_role_gets_exactly_what_it_may(role, make_user, samples):
     before = (Customer.objects.count(), CustomerPhone.objects.count(), Customer.history.count())
     failures = []
     checked = 0
-    for route, callback, name in project_routes():
+    for route, callback, _name in project_routes():
         view = view_declaration(callback)
         if getattr(view, "public", False):
             continue
@@ -126,7 +126,7 @@ def test_each_role_gets_exactly_what_it_may(role, make_user, samples):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_log_in(samples):
     client = Client()
-    for route, callback, name in project_routes():
+    for route, callback, _name in project_routes():
         view = view_declaration(callback)
         if getattr(view, "public", False):
             continue
@@ -145,7 +145,7 @@ def _admin_urls():
     urls = [reverse("admin:index")]
     for model in admin_site._registry:
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
     return urls
 
 

@@ -14,7 +14,8 @@ from kefu.customers.models import Customer, CustomerPhone, Device, ImportJob
 
 HEADER = "customer_number,name,kind,merchant_number,branch,phones,address,contact_name,device_model,serial_number\n"
 GOOD = (HEADER
-        + "KH1001,上海浦东张记餐饮店,merchant,898310000000001,sh,13812345678;021-62345678,上海市浦东新区张江路1号,张伟,百富 S910,S-1\n"
+        + "KH1001,上海浦东张记餐饮店,merchant,898310000000001,sh,13812345678;021-62345678,"
+          "上海市浦东新区张江路1号,张伟,百富 S910,S-1\n"
         + "KH1002,北京朝阳李记超市,商户,898310000000002,,010-62345678 转 12,北京市朝阳区建国路2号,李娜,,\n")
 
 
@@ -165,30 +166,34 @@ def test_command_line_import(tmp_path, branch, capsys):
 
 
 @pytest.mark.django_db
-def test_web_upload_dry_run_then_import(branch, make_user, client):
+def test_web_upload_dry_run_then_import(branch, make_user, client, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(make_user("supervisor"))
     upload = SimpleUploadedFile("customers.csv", csv_bytes(GOOD), content_type="text/csv")
-    response = client.post("/customers/imports/", {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/customers/imports/", {"file": upload})
     dry = ImportJob.objects.get()
     assert response.status_code == 302 and dry.dry_run and dry.status == "succeeded" and dry.total_rows == 2
     assert Customer.objects.count() == 0
     page = client.get(f"/customers/imports/{dry.pk}/").content.decode()
     assert "Import now" in page or "立即导入" in page
-    client.post(f"/customers/imports/{dry.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/customers/imports/{dry.pk}/")
     real = ImportJob.objects.exclude(pk=dry.pk).get()
     assert (real.dry_run, real.status, real.created_count) == (False, "succeeded", 2)
     assert Customer.objects.count() == 2
 
 
 @pytest.mark.django_db
-def test_api_upload_reports_rows_and_fields(make_user, api_client_for):
+def test_api_upload_reports_rows_and_fields(make_user, api_client_for, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = api_client_for(make_user("supervisor"))
     upload = SimpleUploadedFile("bad.csv", csv_bytes(HEADER + "KH9,坏号码,merchant,,,123,,,,\n"))
-    data = client.post("/api/v1/customer-imports/", {"file": upload, "dry_run": True}, format="multipart").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.post("/api/v1/customer-imports/", {"file": upload, "dry_run": True}, format="multipart").json()
+    data = client.get(f"/api/v1/customer-imports/{job['id']}/").json()
     assert data["status"] == "succeeded" and data["errors"][0]["row"] == 2 and data["errors"][0]["field"] == "phones"
     response = client.post(f"/api/v1/customer-imports/{data['id']}/confirm/")
     assert response.status_code == 400 and response.json()["error"]["code"] == "import_not_ready"

@@ -55,7 +55,8 @@ def test_every_change_is_in_the_history(customer, agent):
     latest = customer.history.first()
     assert latest.name == "上海浦东张记餐饮（新店）"
     delta = latest.diff_against(latest.prev_record)
-    assert [(c.field, c.old, c.new) for c in delta.changes] == [("name", "上海浦东张记餐饮店", "上海浦东张记餐饮（新店）")]
+    changes = [(c.field, c.old, c.new) for c in delta.changes]
+    assert changes == [("name", "上海浦东张记餐饮店", "上海浦东张记餐饮（新店）")]
 
 
 @pytest.mark.django_db
