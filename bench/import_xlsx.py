@@ -1,0 +1,180 @@
+#!/usr/bin/env python
+"""Import speed benchmark (issue "Foundation", R2.4): a 100,000-row .xlsx through validate() and apply().
+
+    rm -rf /tmp/kefu-bench-import && KEFU_DATA_DIR=/tmp/kefu-bench-import .venv/bin/python bench/import_xlsx.py
+    KEFU_DATABASE_URL=postgres://kefu@127.0.0.1:55433/kefu_import .venv/bin/python bench/import_xlsx.py
+
+Makes the workbook with openpyxl (valid Chinese data: customer number, name, kind, merchant number, two phone
+numbers separated by ";", address, contact, device model and serial number), then on a fresh database times
+`kefu.customers.importing.validate()` and `apply()` — the same two calls `kefu import-customers FILE` and the
+import job make — and prints the seconds of each phase. It then imports the same file again, which must
+create and update nothing and add no phone, contact, address or device twice, and prints the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _django  # noqa: E402
+
+TARGET_SECONDS = 60
+HEADER = ["customer_number", "name", "kind", "merchant_number", "phones", "address", "contact_name", "device_model",
+          "serial_number"]
+AREAS = ("021", "010", "020", "0755", "028", "0571", "025", "027")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--file", default=None, help="workbook path (default /tmp/kefu-bench-import-ROWS.xlsx)")
+    parser.add_argument("--reuse", action="store_true", help="use the workbook if it is there already")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--allow-existing", action="store_true",
+                        help="run even if the database already holds IM… customers (the first run is then no "
+                             "longer a fresh import)")
+    parser.add_argument("--allow-dev-db", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def make_workbook(path: Path, rows: int, seed: int, kind_labels: dict[str, str]) -> None:
+    from faker import Faker
+    from openpyxl import Workbook
+
+    from kefu.core.demo import DEVICE_MODELS, MERCHANT_TRADES, MOBILE_PREFIXES
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    cities = [fake.city_name() for _ in range(300)]
+    surnames = [fake.last_name() for _ in range(200)]
+    persons = [fake.name() for _ in range(5000)]
+    companies = [fake.company() for _ in range(3000)]
+    addresses = [fake.address().split(" ")[0] for _ in range(5000)]
+
+    def mobile() -> str:
+        number = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+        return rng.choice([number, f"{number[:3]} {number[3:7]} {number[7:]}", f"+86 {number}"])
+
+    def landline() -> str:
+        area = rng.choice(AREAS)
+        local = str(rng.randint(2, 7)) + f"{rng.randrange(10**7):07d}"
+        text = rng.choice([f"{area}-{local}", f"({area}) {local[:4]} {local[4:]}", f"{area}{local}"])
+        return f"{text} 转 {rng.randint(100, 8999)}" if rng.random() < 0.2 else text
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("客户")
+    sheet.append(HEADER)
+    for i in range(1, rows + 1):
+        kind = "merchant" if i % 5 else rng.choice(["subscriber", "individual", "enterprise"])
+        person = rng.choice(persons)
+        if kind == "merchant":
+            name = f"{rng.choice(cities)}{rng.choice(surnames)}记{rng.choice(MERCHANT_TRADES)}（{i % 50 + 1}分店）"
+        elif kind == "enterprise":
+            name = rng.choice(companies)
+        else:
+            name = person
+        # Kinds by code and, for one row in ten, by their Chinese name as an office worker would type them.
+        label = kind_labels.get(kind, kind) if i % 10 == 0 else kind
+        sheet.append([
+            f"IM{i:08d}",
+            name,
+            label,
+            f"898{i:012d}" if kind == "merchant" else None,
+            f"{mobile()};{landline()}",
+            f"{rng.choice(addresses)}{rng.randint(1, 300)}号",
+            person,
+            rng.choice(DEVICE_MODELS) if kind == "merchant" else None,
+            f"SN{i:010d}" if kind == "merchant" else None,
+        ])
+    workbook.save(path)
+
+
+def counts() -> dict[str, int]:
+    from kefu.customers.models import ContactPerson, Customer, CustomerAddress, CustomerPhone, Device
+
+    out = {}
+    for model in (Customer, CustomerPhone, ContactPerson, CustomerAddress, Device):
+        out[model._meta.model_name] = model.objects.count()
+        out[f"{model._meta.model_name} history"] = model.history.count()
+    return out
+
+
+def import_once(filename: str, content: bytes) -> dict:
+    from kefu.customers import importing
+
+    marks = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done and done % 20000 == 0 or (total and done == total):
+            now = time.perf_counter()
+            if (stage, done) not in marks:
+                marks[(stage, done)] = now
+                print(f"    {stage} {done}{'/' + str(total) if total else ''}  ({now - started:.1f} s)", flush=True)
+
+    started = time.perf_counter()
+    report = importing.validate(filename, content, progress=progress)
+    validated = time.perf_counter()
+    if report.errors:
+        for error in report.errors[:20]:
+            print(f"  row {error.row}, {error.field}: {error.message_en}")
+        sys.exit(f"{len(report.errors)} errors in {report.total_rows} rows: the generated file should be valid")
+    importing.apply(report, progress=progress)
+    applied = time.perf_counter()
+    return {"rows": report.total_rows, "created": report.created, "updated": report.updated,
+            "validate": validated - started, "apply": applied - validated, "total": applied - started}
+
+
+def main() -> None:
+    args = parse_args()
+    _django.setup(allow_dev_db=args.allow_dev_db)
+    from kefu.customers.models import Customer, CustomerKind
+    from kefu.customers.services import customer_kinds_seed_defaults
+
+    _django.migrate_if_needed()
+    customer_kinds_seed_defaults()
+    database = _django.database_description()
+    print(f"database: {database}", flush=True)
+    if Customer.objects.filter(customer_number__startswith="IM").exists() and not args.allow_existing:
+        sys.exit("The database already holds IM… customers: the first import would not be a fresh one. Use a new "
+                 "database (rm -rf $KEFU_DATA_DIR, or dropdb/createdb), or pass --allow-existing.")
+    path = Path(args.file or f"/tmp/kefu-bench-import-{args.rows}.xlsx")
+    if not (args.reuse and path.exists()):
+        started = time.perf_counter()
+        labels = dict(CustomerKind.objects.values_list("code", "name"))
+        make_workbook(path, args.rows, args.seed, labels)
+        print(f"made {path} ({args.rows} rows) in {time.perf_counter() - started:.1f} s", flush=True)
+    content = path.read_bytes()
+    print(f"file: {path}, {len(content) / 1048576:.1f} MB", flush=True)
+
+    before = counts()
+    print("first import (fresh database):", flush=True)
+    first = import_once(path.name, content)
+    after_first = counts()
+    print("second import of the same file:", flush=True)
+    second = import_once(path.name, content)
+    after_second = counts()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"\nimport of {first['rows']} rows on {database}")
+    print(f"{'run':<10} {'validate s':>11} {'apply s':>8} {'total s':>8} {'created':>8} {'updated':>8}  target")
+    for name, run in (("first", first), ("re-import", second)):
+        verdict = f"≤ {TARGET_SECONDS} s: {'met' if run['total'] <= TARGET_SECONDS else 'MISSED'}"
+        print(f"{name:<10} {run['validate']:>11.1f} {run['apply']:>8.1f} {run['total']:>8.1f} {run['created']:>8} "
+              f"{run['updated']:>8}  {verdict}")
+    print(f"\n{'table':<28} {'before':>9} {'after 1st':>10} {'after 2nd':>10}")
+    for key in before:
+        print(f"{key:<28} {before[key]:>9} {after_first[key]:>10} {after_second[key]:>10}")
+    duplicates = {k: after_second[k] - after_first[k] for k in before if after_second[k] != after_first[k]}
+    print("\nre-import added nothing" if not duplicates else f"\nre-import ADDED ROWS: {duplicates}")
+    print(f"peak memory of this process: {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
