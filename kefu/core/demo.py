@@ -34,6 +34,14 @@ BRANCHES = (
     ("sz", "深圳分公司", "深圳", "0755"),
     ("cd", "成都分公司", "成都", "028"),
 )
+CITY_PREFIX = {"sh": "上海市", "bj": "北京市", "gz": "广东省广州市", "sz": "广东省深圳市", "cd": "四川省成都市"}
+DISTRICTS = {
+    "sh": ("浦东新区", "徐汇区", "静安区", "闵行区", "杨浦区"),
+    "bj": ("朝阳区", "海淀区", "东城区", "丰台区", "西城区"),
+    "gz": ("天河区", "越秀区", "海珠区", "白云区", "番禺区"),
+    "sz": ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区"),
+    "cd": ("武侯区", "锦江区", "青羊区", "金牛区", "成华区"),
+}
 MOBILE_PREFIXES = ("130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159",
                    "177", "186", "187", "188", "189", "199")
 DEVICE_MODELS = ("新大陆 NEW8210", "百富 S910", "联迪 A8", "惠尔丰 VX520", "新国都 K370", "艾体威尔 SC10")
@@ -116,9 +124,10 @@ def customers_with_details(count: int, *, fake) -> int:
             branch = branches[i % len(branches)]
             person = fake.name()
             company = fake.company() if kind in ("merchant", "enterprise") else person
+            district = rng.choice(DISTRICTS[branch.code])
             if kind == "merchant":
-                company = f"{fake.city_name()}{fake.last_name()}记{rng.choice(MERCHANT_TRADES)}"
-            address = fake.address().split(" ")[0]
+                company = f"{district[:2]}{fake.last_name()}记{rng.choice(MERCHANT_TRADES)}"
+            address = f"{CITY_PREFIX[branch.code]}{district}{fake.street_name()}{rng.randint(1, 999)}号"
             mobile, landline = _mobile(rng), _landline(rng, area_by_branch[branch.code])
             model = rng.choice(DEVICE_MODELS)
             serial = f"SN{i:010d}"
@@ -156,7 +165,6 @@ def customers_bulk(count: int, *, batch: int = 5000, out: Callable[[str], None] 
     rng = random.Random(7)
     cities = [fake.city_name() for _ in range(300)]
     surnames = [fake.last_name() for _ in range(200)]
-    persons = [fake.name() for _ in range(3000)]
     kind = CustomerKind.objects.get(code="merchant")
     start = Customer.objects.filter(customer_number__startswith="BK").count()
     made = 0
@@ -186,5 +194,4 @@ def customers_bulk(count: int, *, batch: int = 5000, out: Callable[[str], None] 
             CustomerPhone.objects.bulk_create(phones, batch_size=batch)
         made += upto - offset
         out(f"{upto}/{count} customers")
-    del persons
     return made

@@ -148,7 +148,7 @@ class ImportJobListCreateApi(ListAPIView):
         serializer = ImportJobInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        job = services.import_job_create(actor=request.user, filename=upload.name, content=upload.read(),
+        job = services.import_job_create(actor=request.user, filename=upload.name, content=services.read_upload(upload),
                                          dry_run=serializer.validated_data["dry_run"])
         job.refresh_from_db()
         return Response(ImportJobOutput(job).data, status=status.HTTP_201_CREATED)

@@ -103,10 +103,9 @@ class ImportFileError(KefuError):
 
 def read_rows(filename: str, content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """The header and an iterator of (row number, cells). Refuses too large, mis-encoded or formula files."""
-    limit = tunables.get("customers.import_max_bytes")
-    if len(content) > limit:
-        raise ImportFileError(_("The file is %(size)s MB; the limit is %(limit)s MB."), field="file",
-                              size=round(len(content) / 1048576, 1), limit=round(limit / 1048576, 1))
+    from .services import check_import_size
+
+    check_import_size(len(content))
     lower = filename.lower()
     if lower.endswith(".xlsx"):
         return _read_xlsx(content)

@@ -189,17 +189,29 @@ def customer_reveal(*, actor, customer: Customer, field: str, object_id: int | N
     return value
 
 
-def import_job_create(*, actor, filename: str, content: bytes, dry_run: bool) -> ImportJob:
-    """R2.4: keep the uploaded file and queue its dry run or import for a worker."""
+def read_upload(upload) -> bytes:
+    """Read an uploaded import file, refusing one over the limit before it is read into memory."""
+    check_import_size(upload.size)
+    return upload.read()
+
+
+def check_import_size(size: int) -> None:
     from kefu.core import tunables
 
     from .importing import ImportFileError
-    from .tasks import run_import_job
 
     limit = tunables.get("customers.import_max_bytes")
-    if len(content) > limit:
+    if size > limit:
         raise ImportFileError(_("The file is %(size)s MB; the limit is %(limit)s MB."), field="file",
-                              size=round(len(content) / 1048576, 1), limit=round(limit / 1048576, 1))
+                              size=round(size / 1048576, 1), limit=round(limit / 1048576, 1))
+
+
+def import_job_create(*, actor, filename: str, content: bytes, dry_run: bool) -> ImportJob:
+    """R2.4: keep the uploaded file and queue its dry run or import for a worker."""
+    from .importing import ImportFileError
+    from .tasks import run_import_job
+
+    check_import_size(len(content))
     if not filename.lower().endswith((".xlsx", ".csv", ".txt")):
         raise ImportFileError(_("Only .xlsx and .csv files can be imported."), field="file")
     job = ImportJob.objects.create(created_by=actor, filename=filename[:255], content=content, size=len(content),

@@ -178,7 +178,8 @@ class ImportListView(View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                job = services.import_job_create(actor=request.user, filename=upload.name, content=upload.read(),
+                content = services.read_upload(upload)
+                job = services.import_job_create(actor=request.user, filename=upload.name, content=content,
                                                  dry_run=True)
             except KefuError as error:
                 form.add_error("file", error.message_zh)

@@ -197,3 +197,51 @@ def test_api_upload_reports_rows_and_fields(make_user, api_client_for, django_ca
     assert data["status"] == "succeeded" and data["errors"][0]["row"] == 2 and data["errors"][0]["field"] == "phones"
     response = client.post(f"/api/v1/customer-imports/{data['id']}/confirm/")
     assert response.status_code == 400 and response.json()["error"]["code"] == "import_not_ready"
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_refused_naming_the_file_field(make_user, api_client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    Setting.objects.create(key="customers.import_max_bytes", value=1024)
+    client = api_client_for(make_user("supervisor"))
+    upload = SimpleUploadedFile("big.csv", HEADER.encode() + b"x" * 4096)
+    response = client.post("/api/v1/customer-imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "file" and "MB" in error["message_en"]
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_run_the_same_import_twice(branch, make_user):
+    """Real concurrency: both threads call the job runner at once; one claims it, the other skips."""
+    import threading
+
+    from django.db import connection
+
+    from kefu.customers.services import import_job_run
+
+    job = ImportJob.objects.create(created_by=make_user("supervisor"), filename="c.csv", content=csv_bytes(GOOD),
+                                   size=len(GOOD), dry_run=False)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            import_job_run(job.pk)
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("succeeded", 2)
+    assert Customer.objects.count() == 2 and Customer.history.count() == 2
