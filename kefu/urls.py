@@ -7,6 +7,9 @@ from kefu.core import views as core_views
 api_v1 = [
     path("", include("kefu.accounts.api_urls")),
     path("", include("kefu.customers.api_urls")),
+    path("", include("kefu.calendars.api_urls")),
+    path("", include("kefu.tickets.api_urls")),
+    path("", include("kefu.workforce.api_urls")),
     path("schema/", core_views.SchemaView.as_view(), name="api-schema"),
     path("docs/", core_views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -19,6 +22,9 @@ urlpatterns = [
     path("directory/", account_views.DirectoryView.as_view(), name="directory"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("customers/", include("kefu.customers.urls")),
+    path("calendars/", include("kefu.calendars.urls")),
+    path("tickets/", include("kefu.tickets.urls")),
+    path("workforce/", include("kefu.workforce.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

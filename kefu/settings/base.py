@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
+    "kefu.calendars",
+    "kefu.tickets",
+    "kefu.workforce",
 ]
 
 MIDDLEWARE = [
