@@ -77,6 +77,9 @@ class Role(models.Model):
     read_only = models.BooleanField(
         _("read only"), default=False, help_text=_("Holders read what their permissions allow and change nothing.")
     )
+    # The default codes already offered to this role, so that an upgrade adds only codes new in the release
+    # and never re-grants what an administrator took away.
+    defaults_applied = models.JSONField(_("default permissions applied"), default=list, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

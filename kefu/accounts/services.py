@@ -10,7 +10,8 @@ from .models import Branch, Role, Team, User
 
 
 def roles_seed_defaults() -> int:
-    """Create the roles of R1.1 that do not exist yet; an administrator's edits are never overwritten."""
+    """Create the roles of R1.1 that do not exist yet, and offer existing roles the default codes that are new
+    since they were last seeded; a code an administrator removed is never granted again."""
     from django.utils import translation
 
     created = 0
@@ -22,15 +23,19 @@ def roles_seed_defaults() -> int:
 def _seed_roles() -> int:
     created = 0
     for definition in DEFAULT_ROLES:
-        _, was_created = Role.objects.get_or_create(
+        defaults = sorted(definition.permissions)
+        role, was_created = Role.objects.get_or_create(
             code=definition.code,
-            defaults={
-                "name": str(definition.name),
-                "permissions": sorted(definition.permissions),
-                "read_only": definition.read_only,
-            },
+            defaults={"name": str(definition.name), "permissions": defaults, "read_only": definition.read_only,
+                      "defaults_applied": defaults},
         )
         created += was_created
+        if not was_created:
+            new_codes = set(defaults) - set(role.defaults_applied or ())
+            if new_codes:
+                role.permissions = sorted(set(role.permissions or ()) | new_codes)
+                role.defaults_applied = sorted(set(role.defaults_applied or ()) | set(defaults))
+                role.save(update_fields=["permissions", "defaults_applied"])
     return created
 
 

@@ -106,7 +106,59 @@ def load(*, customers: int = 200, out: Callable[[str], None] = print) -> list[tu
             logins.append((username, DEMO_PASSWORD, str(definition.name)))
     created = customers_with_details(customers, fake=fake)
     out(f"Demo customers: {Customer.objects.count()} in all, {created} new.")
+    out(f"Demo tickets: {tickets(out=out)} new.")
     return logins
+
+
+def tickets(*, out: Callable[[str], None] = print) -> int:
+    """A few tickets in every state, some dispatched, so the lists and the status inquiry have content."""
+    from kefu.tickets.models import ServiceCategory, Ticket, TicketKind
+    from kefu.tickets.services import ticket_create, ticket_dispatch, ticket_transition
+
+    teams = {t.code: t for t in Team.objects.all()}
+    for code, team in (("technical_fault", "tech-pos"), ("complaint", "complaints"), ("consultation", "desk"),
+                       ("phone_fix", "desk")):
+        TicketKind.objects.filter(code=code, default_team=None).update(default_team=teams.get(team))
+    ServiceCategory.objects.filter(code="pos_terminal", team=None).update(team=teams.get("tech-pos"))
+    if Ticket.objects.filter(title__startswith="【演示】").exists():
+        return 0
+    agent = User.objects.get(username="agent")
+    lead = User.objects.get(username="shift-lead")
+    kinds = {k.code: k for k in TicketKind.objects.all()}
+    customers = list(Customer.objects.order_by("customer_number")[:12])
+    scripts = [
+        ("repair", "POS 终端无法开机", ["start"]),
+        ("repair", "刷卡后不出小票", ["start", "wait"]),
+        ("installation", "新商户装机", []),
+        ("technical_fault", "交易上送失败，提示网络超时", ["start", "resolve"]),
+        ("complaint", "投诉工程师上门迟到两小时", ["start"]),
+        ("billing_inquiry", "询问 T+1 结算到账时间", ["start", "resolve", "close"]),
+        ("repair", "密码键盘按键失灵", ["dispatch"]),
+        ("service_request", "申请更换收银台位置的终端", []),
+    ]
+    reasons = {"wait": "等待商户确认营业时间", "resolve": "电话指导重新签到后恢复"}
+    made = 0
+    with transaction.atomic():
+        for index, (kind, title, steps) in enumerate(scripts):
+            customer = customers[index % len(customers)]
+            ticket = ticket_create(actor=agent, kind=kinds[kind], title=f"【演示】{title}", customer=customer,
+                                   reporter_name=customer.contact_persons.first().name if
+                                   customer.contact_persons.exists() else "",
+                                   location=str(customer.addresses.first() or ""))
+            for step in steps:
+                if step == "dispatch":
+                    ticket_dispatch(actor=lead, ticket=ticket, version=ticket.version, team=teams["partner-hx"],
+                                    assignee=User.objects.get(username="third-party-partner"), phoned=True,
+                                    phoned_person="华信 值班工程师", note="请今日上门")
+                    ticket.refresh_from_db()
+                    continue
+                ticket = ticket_transition(actor=agent, ticket=ticket, transition=step, version=ticket.version,
+                                           reason=reasons.get(step, ""))
+            made += 1
+        consultation = ticket_create(actor=agent, kind=kinds["consultation"], title="【演示】咨询退货流程",
+                                     close_at_once=True, resolution="告知退货需在终端上发起撤销交易")
+        made += bool(consultation)
+    return made
 
 
 def customers_with_details(count: int, *, fake) -> int:

@@ -36,6 +36,12 @@ PERMISSIONS: dict[str, Any] = {
     "customers.pii:reveal": _("Reveal a masked phone number, ID number or address (logged)"),
     "customers.pii:view": _("See personal data unmasked without revealing"),
     "customers.reveal_log:view": _("Read the log of revealed personal data"),
+    "tickets.ticket:view": _("See the tickets of one's own teams and those assigned to oneself"),
+    "tickets.any_ticket:view": _("See every ticket"),
+    "tickets.ticket:create": _("Create tickets"),
+    "tickets.ticket:change": _("Change tickets and add notes and replies"),
+    "tickets.ticket:transition": _("Move tickets through their workflow"),
+    "tickets.ticket:dispatch": _("Dispatch tickets to teams"),
 }
 
 
@@ -50,34 +56,40 @@ class RoleDefinition:
 _STAFF = frozenset({"core.home:view", "core.api_docs:view", "accounts.directory:view", "accounts.profile:edit"})
 _CUSTOMER_DESK = _STAFF | {"customers.customer:view", "customers.customer:edit", "customers.pii:reveal"}
 _CUSTOMER_READ = _STAFF | {"customers.customer:view", "customers.pii:reveal"}
+_TICKET_DESK = frozenset({"tickets.ticket:view", "tickets.any_ticket:view", "tickets.ticket:create",
+                          "tickets.ticket:change", "tickets.ticket:transition", "tickets.ticket:dispatch"})
+_TICKET_READ = frozenset({"tickets.ticket:view", "tickets.any_ticket:view"})
+_TICKET_TEAM = frozenset({"tickets.ticket:view", "tickets.ticket:change", "tickets.ticket:transition"})
 
 # R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
-    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK),
-    RoleDefinition("shift_lead", _("Shift lead"), _CUSTOMER_DESK | {"customers.customer:history"}),
-    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK),
+    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK),
+    RoleDefinition("shift_lead", _("Shift lead"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history"}),
+    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK | _TICKET_DESK),
     RoleDefinition(
         "supervisor",
         _("Supervisor"),
-        _CUSTOMER_DESK | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view"},
+        _CUSTOMER_DESK | _TICKET_DESK
+        | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view"},
     ),
-    RoleDefinition("qa_inspector", _("Quality inspector"), _CUSTOMER_READ | {"customers.customer:history"}),
-    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK),
-    RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | {"customers.customer:import"}),
+    RoleDefinition("qa_inspector", _("Quality inspector"),
+                   _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}),
+    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK),
+    RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import"}),
     RoleDefinition(
         "business_management",
         _("Business management"),
-        _CUSTOMER_DESK | {"customers.customer:import", "customers.customer:history"},
+        _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history"},
     ),
-    RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ),
-    RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ),
+    RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ | _TICKET_DESK),
+    RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK),
     # Field engineers and partners reach customers only through their own work orders (tickets issue).
-    RoleDefinition("field_engineer", _("Field engineer"), _STAFF - {"accounts.directory:view"}),
-    RoleDefinition("third_party_partner", _("Third-party partner"), frozenset({"core.home:view",
-                                                                             "accounts.profile:edit"})),
-    RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ),
-    RoleDefinition("management", _("Management"), _CUSTOMER_READ | {"customers.customer:history",
-                                                                    "customers.reveal_log:view"}),
+    RoleDefinition("field_engineer", _("Field engineer"), (_STAFF - {"accounts.directory:view"}) | _TICKET_TEAM),
+    RoleDefinition("third_party_partner", _("Third-party partner"),
+                   frozenset({"core.home:view", "accounts.profile:edit"}) | _TICKET_TEAM),
+    RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ | _TICKET_TEAM),
+    RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ
+                   | {"customers.customer:history", "customers.reveal_log:view"}),
     RoleDefinition(
         "internal_auditor",
         _("Internal auditor"),

@@ -10,3 +10,7 @@ AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not the shared-cache in-memory database, so that threads in concurrency tests wait on the lock
+    # (busy timeout) as they would in production instead of failing with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_kefu.sqlite3")}  # noqa: F405

@@ -64,3 +64,19 @@ def test_login_page_and_navigation_per_role(make_user):
     auditor.force_login(make_user("internal_auditor"))
     page = auditor.get("/").content.decode()
     assert "/customers/reveal-log/" in page and "/customers/imports/" not in page
+
+
+@pytest.mark.django_db
+def test_an_upgrade_adds_new_default_codes_but_never_regrants_removed_ones():
+    from kefu.accounts.services import roles_seed_defaults
+
+    agent = Role.objects.get(code="agent")
+    # As if installed by an older release that knew no ticket codes, and the admin removed a code since.
+    old_defaults = sorted(c for c in agent.permissions if not c.startswith("tickets."))
+    agent.defaults_applied = old_defaults
+    agent.permissions = [c for c in old_defaults if c != "customers.customer:edit"]
+    agent.save()
+    roles_seed_defaults()
+    agent.refresh_from_db()
+    assert "tickets.ticket:create" in agent.permissions
+    assert "customers.customer:edit" not in agent.permissions

@@ -61,7 +61,13 @@ def samples(customer, make_user):
     owner = make_user("supervisor")
     job = ImportJob.objects.create(created_by=owner, filename="x.csv", content=b"", dry_run=True,
                                    status=ImportJob.Status.SUCCEEDED)
-    return {"imports": job.pk, "customer-imports": job.pk, "pk": customer.pk}
+    from kefu.tickets.models import TicketKind
+    from kefu.tickets.services import ticket_create
+
+    ticket = ticket_create(actor=make_user("agent"), kind=TicketKind.objects.get(code="repair"), title="POS 无法开机",
+                           customer=customer)
+    return {"imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "notifications": ticket.pk,
+            "pk": customer.pk}
 
 
 def project_routes():

@@ -1,0 +1,83 @@
+"""Reads of tickets, limited to what the user may see (R1.3): 404 for the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from kefu.core import clock, permissions
+
+from .models import Dispatch, Ticket, TicketEvent
+
+
+def ticket_queryset_for(user) -> QuerySet[Ticket]:
+    """Desk roles see every ticket; team roles (field engineers, third-party partners, business departments)
+    see only what is dispatched to their teams or assigned to them."""
+    if permissions.has_permission(user, "tickets.any_ticket:view"):
+        return Ticket.objects.all()
+    if permissions.has_permission(user, "tickets.ticket:view"):
+        return Ticket.objects.filter(Q(team__in=user.teams.all()) | Q(assignee=user)).distinct()
+    return Ticket.objects.none()
+
+
+def ticket_get_for(user, pk: int) -> Ticket:
+    ticket = (ticket_queryset_for(user).select_related("kind", "state", "priority", "category", "team", "assignee",
+                                                       "customer", "created_by", "kind__workflow")
+              .filter(pk=pk).first())
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_detail_for(user, pk: int) -> Ticket:
+    """A ticket with its timeline and dispatches in a fixed number of queries, however long its history."""
+    ticket = (ticket_queryset_for(user)
+              .select_related("kind", "state", "priority", "category", "team", "assignee", "customer", "created_by")
+              .prefetch_related(Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+                                Prefetch("dispatches", queryset=Dispatch.objects.select_related(
+                                    "team", "assignee", "dispatched_by")))
+              .filter(pk=pk).first())
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_by_number_for(user, number: str) -> Ticket:
+    ticket = ticket_queryset_for(user).select_related("state").filter(number=number.strip().upper()).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+FILTERS = ("state", "kind", "team", "assignee", "priority", "customer", "created_from", "created_to", "overdue",
+           "q")
+
+
+def ticket_list_for(user, filters: dict[str, Any] | None = None) -> QuerySet[Ticket]:
+    """The ticket list with its filters; a constant number of queries whatever the page size."""
+    filters = filters or {}
+    queryset = ticket_queryset_for(user).select_related("kind", "state", "priority", "team", "assignee", "customer")
+    if filters.get("state"):
+        queryset = queryset.filter(state__code=filters["state"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind__code=filters["kind"])
+    if filters.get("team"):
+        queryset = queryset.filter(team__code=filters["team"])
+    if filters.get("assignee"):
+        queryset = queryset.filter(assignee__username=filters["assignee"])
+    if filters.get("priority"):
+        queryset = queryset.filter(priority__code=filters["priority"])
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    if filters.get("created_from"):
+        queryset = queryset.filter(created_at__date__gte=filters["created_from"])
+    if filters.get("created_to"):
+        queryset = queryset.filter(created_at__date__lte=filters["created_to"])
+    if filters.get("overdue"):
+        queryset = queryset.filter(answer_due_at__lt=clock.now(), state__is_resolved=False)
+    if filters.get("q"):
+        q = filters["q"].strip()
+        queryset = queryset.filter(Q(number=q.upper()) | Q(title__icontains=q))
+    return queryset.order_by("-created_at", "-id")

@@ -1,0 +1,163 @@
+from rest_framework import serializers
+
+from kefu.accounts.models import Team, User
+from kefu.customers.models import Customer
+
+from .models import Dispatch, Notification, Priority, ServiceCategory, Ticket, TicketEntry, TicketEvent, TicketKind
+
+
+class TicketKindSerializer(serializers.ModelSerializer):
+    workflow = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TicketKind
+        fields = ["id", "code", "name", "workflow", "closable_at_once", "work_order_kind", "is_active"]
+
+
+class PrioritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Priority
+        fields = ["id", "code", "name", "rank", "is_default"]
+
+
+class ServiceCategorySerializer(serializers.ModelSerializer):
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ServiceCategory
+        fields = ["id", "code", "name", "team", "is_active"]
+
+
+class TicketListOutput(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state_name = serializers.CharField(source="state.name", read_only=True)
+    priority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    customer_number = serializers.CharField(source="customer.customer_number", read_only=True, default=None)
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "number", "kind", "state", "state_name", "priority", "title", "team", "assignee", "customer",
+                  "customer_number", "channel", "created_at", "answer_due_at", "resolved_at", "version"]
+
+
+class TicketEventOutput(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "at", "actor", "action", "field", "old", "new", "reason"]
+
+
+class TicketEntryOutput(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = TicketEntry
+        fields = ["id", "kind", "author", "body", "created_at"]
+
+
+class DispatchOutput(serializers.ModelSerializer):
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    dispatched_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Dispatch
+        fields = ["id", "team", "assignee", "dispatched_by", "dispatched_at", "phoned", "phoned_at", "phoned_person",
+                  "note"]
+
+
+class TicketDetailOutput(TicketListOutput):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    events = TicketEventOutput(many=True, read_only=True)
+    dispatches = DispatchOutput(many=True, read_only=True)
+    status_sentence = serializers.SerializerMethodField()
+
+    class Meta(TicketListOutput.Meta):
+        fields = TicketListOutput.Meta.fields + [
+            "category", "description", "occurred_at", "location", "reporter_name", "reporter_phone", "resolution",
+            "closed_at", "events", "dispatches", "status_sentence"]
+
+    def get_status_sentence(self, obj) -> str:
+        from .services import ticket_status_sentence
+
+        return ticket_status_sentence(obj)
+
+
+class TicketCreateInput(serializers.Serializer):
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=TicketKind.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    category = serializers.SlugRelatedField(slug_field="code", queryset=ServiceCategory.objects.all(),
+                                            required=False, allow_null=True)
+    priority = serializers.SlugRelatedField(slug_field="code", queryset=Priority.objects.all(), required=False,
+                                            allow_null=True)
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(), required=False,
+                                        allow_null=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                            required=False, allow_null=True)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    close_at_once = serializers.BooleanField(required=False, default=False)
+    resolution = serializers.CharField(required=False, allow_blank=True)
+
+
+class TicketUpdateInput(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you saw; a stale one is refused with 409.")
+    reason = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.SlugRelatedField(slug_field="code", queryset=ServiceCategory.objects.all(),
+                                            required=False, allow_null=True)
+    priority = serializers.SlugRelatedField(slug_field="code", queryset=Priority.objects.all(), required=False)
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(), required=False,
+                                        allow_null=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                            required=False, allow_null=True)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class TransitionInput(serializers.Serializer):
+    transition = serializers.SlugField()
+    version = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class DispatchInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.filter(is_active=True))
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                            required=False, allow_null=True)
+    phoned = serializers.BooleanField(required=False, default=False)
+    phoned_person = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class EntryInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TicketEntry.Kind.choices)
+    body = serializers.CharField()
+
+
+class StatusOutput(serializers.Serializer):
+    number = serializers.CharField()
+    state = serializers.CharField()
+    solved = serializers.BooleanField()
+    sentence = serializers.CharField()
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "ticket", "ticket_number", "created_at", "read_at"]

@@ -1,0 +1,334 @@
+"""Writes of tickets (SPEC §4). Every change goes through here: role check, optimistic lock on `version`,
+one TicketEvent per change, side effects queued on commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.models import Role, Team, User
+from kefu.core import clock, permissions, tunables
+from kefu.core.errors import ConflictError, FieldError, KefuError
+from kefu.customers.models import Customer
+
+from . import workflow as defaults
+from .models import (
+    Dispatch,
+    Notification,
+    Priority,
+    ServiceCategory,
+    StatusSentence,
+    Ticket,
+    TicketCounter,
+    TicketEntry,
+    TicketEvent,
+    TicketKind,
+    Workflow,
+    WorkflowState,
+    WorkflowTransition,
+)
+
+
+def tickets_seed_defaults() -> None:
+    """R4.1/R4.2: seed workflows, kinds, priorities, categories and status sentences; never overwrite edits."""
+    with translation.override("zh-hans"), transaction.atomic():
+        for code, name, transitions in (("default", _("Standard workflow"), defaults.TRANSITIONS),
+                                        ("quick", _("Closable at once"), defaults.QUICK_TRANSITIONS)):
+            flow, created = Workflow.objects.get_or_create(code=code, defaults={"name": str(name)})
+            if not created:
+                continue
+            states = {}
+            for order, (s_code, s_name, initial, resolved, closed, pauses) in enumerate(defaults.STATES):
+                states[s_code] = WorkflowState.objects.create(
+                    workflow=flow, code=s_code, name=str(s_name), is_initial=initial, is_resolved=resolved,
+                    is_closed=closed, pauses_clock=pauses, order=order)
+            for t_code, t_name, source, target, roles, reason, effects in transitions:
+                transition = WorkflowTransition.objects.create(
+                    workflow=flow, code=t_code, name=str(t_name), from_state=states[source],
+                    to_state=states[target], requires_reason=reason, effects=list(effects))
+                if roles:
+                    transition.roles.set(Role.objects.filter(code__in=roles))
+        flows = {w.code: w for w in Workflow.objects.all()}
+        teams = {t.code: t for t in Team.objects.all()}
+        for code, name, flow, quick, work_order, team in defaults.KINDS:
+            TicketKind.objects.get_or_create(code=code, defaults={
+                "name": str(name), "workflow": flows[flow], "closable_at_once": quick, "work_order_kind": work_order,
+                "default_team": teams.get(team) if team else None})
+        for code, name, rank, is_default in defaults.PRIORITIES:
+            Priority.objects.get_or_create(code=code, defaults={"name": str(name), "rank": rank,
+                                                                "is_default": is_default})
+        for code, name in defaults.CATEGORIES:
+            ServiceCategory.objects.get_or_create(code=code, defaults={"name": str(name)})
+        for code, text in defaults.SENTENCES:
+            StatusSentence.objects.get_or_create(code=code, defaults={"text": text})
+
+
+tunables.register(tunables.Tunable(
+    "tickets.case_answer_days", 3, int, _("Days within which a case gets its answer"),
+    help_text=_("R4.5 [002]: a case the agent cannot answer at once is answered within 3 days."),
+    source="R4.5 [002]", minimum=1))
+
+
+def next_ticket_number() -> str:
+    """R4.6: KF + local date + a per-day counter, e.g. KF20260213-000123.
+
+    The counter row is incremented with an UPDATE inside the caller's transaction, so concurrent creators
+    queue on the row lock and never read the same value; the unique constraint on Ticket.number backs it.
+    """
+    day = clock.today()
+    for _attempt in range(3):
+        if TicketCounter.objects.filter(day=day).update(value=F("value") + 1):
+            value = TicketCounter.objects.filter(day=day).values_list("value", flat=True).get()
+            return f"KF{day:%Y%m%d}-{value:06d}"
+        try:
+            with transaction.atomic():
+                TicketCounter.objects.create(day=day, value=1)
+            return f"KF{day:%Y%m%d}-{1:06d}"
+        except IntegrityError:
+            continue  # another creator made today's row first: increment it
+    raise KefuError(_("No ticket number could be drawn; try again."), code="numbering", status=503)
+
+
+def _event(ticket: Ticket, actor: User | None, action: str, field: str = "", old: Any = "", new: Any = "",
+           reason: str = "") -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, field=field,
+                                      old="" if old is None else str(old), new="" if new is None else str(new),
+                                      reason=reason)
+
+
+def _require(actor: User, code: str) -> None:
+    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
+        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
+
+
+def _notify(user: User | None, ticket: Ticket, message: str) -> None:
+    if user is None:
+        return
+    Notification.objects.create(user=user, ticket=ticket, message=message[:255])
+    if user.email:
+        from .tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.enqueue(user_id=user.pk, subject=message[:120],
+                                                                      body=message))
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    kind: TicketKind,
+    title: str,
+    customer: Customer | None = None,
+    description: str = "",
+    category: ServiceCategory | None = None,
+    priority: Priority | None = None,
+    team: Team | None = None,
+    assignee: User | None = None,
+    channel: str = Ticket.Channel.PHONE,
+    occurred_at=None,
+    location: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    close_at_once: bool = False,
+    resolution: str = "",
+) -> Ticket:
+    """Create a ticket in its workflow's initial state (R4.1, R4.6).
+
+    R4.5 [002]: a case not closed at once carries the answer deadline (3 days by default; the SLA issue puts
+    it on the working-day calendar). A consultation may be closed at once with how it was solved.
+    """
+    _require(actor, "tickets.ticket:create")
+    title = (title or "").strip()
+    if not title:
+        raise FieldError(_("The title is required."), field="title", code="required")
+    if not kind.is_active:
+        raise FieldError(_("This ticket kind is no longer in use."), field="kind", code="invalid_choice")
+    initial = kind.workflow.states.filter(is_initial=True).first()
+    if initial is None:
+        raise FieldError(_("The workflow of this kind has no initial state."), field="kind", code="invalid")
+    if close_at_once and not kind.closable_at_once:
+        raise FieldError(_("Tickets of this kind cannot be closed at once."), field="close_at_once", code="invalid")
+    if close_at_once and not resolution.strip():
+        raise FieldError(_("Say how it was solved."), field="resolution", code="required")
+    if reporter_phone:
+        from kefu.core.phones import parse_phone
+
+        reporter_phone = parse_phone(reporter_phone, field="reporter_phone").number
+    now = clock.now()
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(), kind=kind, title=title[:200], customer=customer, description=description,
+        category=category, priority=priority or Priority.objects.filter(is_default=True).first()
+        or Priority.objects.order_by("rank").first(),
+        state=initial, channel=channel, team=team or kind.default_team, assignee=assignee, created_by=actor,
+        occurred_at=occurred_at, location=location, reporter_name=reporter_name, reporter_phone=reporter_phone,
+        answer_due_at=None if close_at_once else now + timedelta(days=tunables.get("tickets.case_answer_days")),
+    )
+    _event(ticket, actor, "created", "state", "", initial.name)
+    if close_at_once:
+        closed = kind.workflow.states.filter(is_closed=True).first()
+        Ticket.objects.filter(pk=ticket.pk).update(state=closed, resolved_at=now, closed_at=now,
+                                                   resolution=resolution.strip(), version=F("version") + 1)
+        _event(ticket, actor, "transition", "state", initial.name, closed.name, resolution.strip())
+        ticket.refresh_from_db()
+    if assignee is not None:
+        _notify(assignee, ticket, str(_("Ticket %(number)s is assigned to you: %(title)s")
+                                      % {"number": ticket.number, "title": ticket.title}))
+    return ticket
+
+
+def _save_versioned(ticket: Ticket, version: int, **fields: Any) -> Ticket:
+    """Optimistic lock: the change applies only to the version the user saw; otherwise 409."""
+    updated = Ticket.objects.filter(pk=ticket.pk, version=version).update(
+        version=F("version") + 1, updated_at=clock.now(), **fields)
+    if not updated:
+        raise ConflictError(_("This ticket was changed by someone else; reload it and try again."),
+                            code="version_conflict", field="version")
+    ticket.refresh_from_db()
+    return ticket
+
+
+UPDATABLE = ("title", "description", "category", "priority", "team", "assignee", "customer", "occurred_at",
+             "location", "reporter_name", "reporter_phone")
+
+
+@transaction.atomic
+def ticket_update(*, actor: User, ticket: Ticket, version: int, changes: dict[str, Any], reason: str = "") -> Ticket:
+    """Change fields of a ticket; one event per changed field with before and after (R4.2)."""
+    _require(actor, "tickets.ticket:change")
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise FieldError(_("This field cannot be changed here."), field=sorted(unknown)[0], code="invalid")
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise FieldError(_("The title is required."), field="title", code="required")
+    if changes.get("reporter_phone"):
+        from kefu.core.phones import parse_phone
+
+        changes["reporter_phone"] = parse_phone(changes["reporter_phone"], field="reporter_phone").number
+    diff = {name: value for name, value in changes.items() if getattr(ticket, name) != value}
+    if not diff:
+        if ticket.version != version:
+            raise ConflictError(_("This ticket was changed by someone else; reload it and try again."),
+                                code="version_conflict", field="version")
+        return ticket
+    before = {name: getattr(ticket, name) for name in diff}
+    ticket = _save_versioned(ticket, version, **diff)
+    for name, old in before.items():
+        _event(ticket, actor, "changed", name, old, getattr(ticket, name), reason)
+    if "assignee" in diff and ticket.assignee is not None:
+        _notify(ticket.assignee, ticket, str(_("Ticket %(number)s is assigned to you: %(title)s")
+                                             % {"number": ticket.number, "title": ticket.title}))
+    return ticket
+
+
+def available_transitions(actor: User, ticket: Ticket) -> list[WorkflowTransition]:
+    """The transitions this user may fire from the ticket's current state (shown as buttons)."""
+    if not permissions.has_permission(actor, "tickets.ticket:transition") or permissions.user_is_read_only(actor):
+        return []
+    role_ids = set(actor.roles.values_list("id", flat=True))
+    result = []
+    for transition in ticket.state.outgoing.prefetch_related("roles").select_related("to_state"):
+        allowed = {role.id for role in transition.roles.all()}
+        if not allowed or allowed & role_ids:
+            result.append(transition)
+    return result
+
+
+@transaction.atomic
+def ticket_transition(*, actor: User, ticket: Ticket, transition: str, version: int, reason: str = "") -> Ticket:
+    """R4.2: fire a transition allowed for the user's role from the ticket's state; reason where required."""
+    _require(actor, "tickets.ticket:transition")
+    candidates = [t for t in ticket.state.outgoing.select_related("to_state") if t.code == transition]
+    if not candidates:
+        raise FieldError(_("“%(transition)s” is not possible from the state “%(state)s”."), field="transition",
+                         code="invalid_transition", transition=transition, state=ticket.state.name)
+    chosen = next((t for t in available_transitions(actor, ticket) if t.code == transition), None)
+    if chosen is None:
+        raise KefuError(_("Your role may not do “%(transition)s” on this ticket."), code="permission_denied",
+                        status=403, transition=candidates[0].name)
+    reason = (reason or "").strip()
+    if chosen.requires_reason and not reason:
+        raise FieldError(_("A reason is required for “%(transition)s”."), field="reason", code="required",
+                         transition=chosen.name)
+    old_state = ticket.state
+    target = chosen.to_state
+    now = clock.now()
+    fields: dict[str, Any] = {"state": target}
+    if target.is_resolved and not old_state.is_resolved:
+        fields.update(resolved_at=now, resolution=reason or ticket.resolution)
+    if not target.is_resolved:
+        fields.update(resolved_at=None, closed_at=None)
+    if target.is_closed:
+        fields["closed_at"] = now
+    ticket = _save_versioned(ticket, version, **fields)
+    _event(ticket, actor, "transition", "state", old_state.name, target.name, reason)
+    if "notify" in chosen.effects:
+        for user in {ticket.assignee, ticket.created_by} - {actor, None}:
+            _notify(user, ticket, str(_("Ticket %(number)s: %(from)s → %(to)s")
+                                      % {"number": ticket.number, "from": old_state.name, "to": target.name}))
+    return ticket
+
+
+@transaction.atomic
+def ticket_dispatch(*, actor: User, ticket: Ticket, version: int, team: Team, assignee: User | None = None,
+                    phoned: bool = False, phoned_person: str = "", note: str = "") -> Dispatch:
+    """R4.4 [003]: hand the ticket to a second-line, branch field or third-party team; the assignee is notified
+    in the system (and by e-mail when he has an address) and the dispatch records that he was also phoned."""
+    _require(actor, "tickets.ticket:dispatch")
+    if not team.is_active:
+        raise FieldError(_("This team is not active."), field="team", code="invalid")
+    if assignee is not None and not assignee.teams.filter(pk=team.pk).exists():
+        raise FieldError(_("%(person)s is not a member of %(team)s."), field="assignee", code="invalid",
+                         person=str(assignee), team=team.name)
+    if phoned and not phoned_person.strip():
+        raise FieldError(_("Say whom you phoned."), field="phoned_person", code="required")
+    before_team, before_assignee = ticket.team, ticket.assignee
+    ticket = _save_versioned(ticket, version, team=team, assignee=assignee)
+    dispatch = Dispatch.objects.create(ticket=ticket, team=team, assignee=assignee, dispatched_by=actor,
+                                       phoned=phoned, phoned_at=clock.now() if phoned else None,
+                                       phoned_person=phoned_person.strip(), note=note.strip())
+    _event(ticket, actor, "dispatched", "team", before_team, team, note.strip())
+    if before_assignee != assignee:
+        _event(ticket, actor, "dispatched", "assignee", before_assignee, assignee)
+    message = str(_("Ticket %(number)s was dispatched to %(team)s: %(title)s")
+                  % {"number": ticket.number, "team": team.name, "title": ticket.title})
+    recipients = [assignee] if assignee else list(team.members.filter(is_active=True))
+    for user in recipients:
+        _notify(user, ticket, message)
+    return dispatch
+
+
+@transaction.atomic
+def ticket_add_entry(*, actor: User, ticket: Ticket, kind: str, body: str) -> TicketEntry:
+    """R4.7: an internal note or a reply to the customer — never mixed up."""
+    _require(actor, "tickets.ticket:change")
+    if kind not in TicketEntry.Kind.values:
+        raise FieldError(_("Unknown entry kind."), field="kind", code="invalid_choice")
+    body = (body or "").strip()
+    if not body:
+        raise FieldError(_("The text is required."), field="body", code="required")
+    entry = TicketEntry.objects.create(ticket=ticket, kind=kind, author=actor, body=body)
+    _event(ticket, actor, "reply" if kind == TicketEntry.Kind.REPLY else "note")
+    return entry
+
+
+def ticket_status_sentence(ticket: Ticket) -> str:
+    """R3.4 [003]: the standard answer to a status inquiry — solved (when, how) or open (expected time)."""
+    sentences = dict(StatusSentence.objects.values_list("code", "text"))
+
+    def when(value) -> str:
+        from django.utils import timezone
+
+        return formats.date_format(timezone.localtime(value), "Y年n月j日 H:i") if value else ""
+
+    values = {"number": ticket.number, "state": ticket.state.name, "resolution": ticket.resolution or "—",
+              "resolved_at": when(ticket.resolved_at), "expected_at": when(ticket.answer_due_at)}
+    if ticket.state.is_resolved:
+        code = "solved"
+    else:
+        code = "open" if ticket.answer_due_at else "open_no_date"
+    return sentences.get(code, "").format(**values)
