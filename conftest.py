@@ -11,6 +11,12 @@ ROLE_CODES = [r.code for r in DEFAULT_ROLES]
 PASSWORD = "Correct-horse-2026"
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def make_user(db):
     counter = {"n": 0}

@@ -10,6 +10,7 @@ NAVIGATION = (
     ("customers:list", _("Customers"), "customers.customer:view"),
     ("tickets:list", _("Tickets"), "tickets.ticket:view"),
     ("tickets:status", _("Status inquiry"), "tickets.ticket:view"),
+    ("tickets:work_orders", _("Work orders"), "tickets.ticket:view"),
     ("customers:imports", _("Import customers"), "customers.customer:import"),
     ("customers:reveal_log", _("Reveal log"), "customers.reveal_log:view"),
     ("directory", _("Teams and roles"), "accounts.directory:view"),

@@ -42,6 +42,11 @@ PERMISSIONS: dict[str, Any] = {
     "tickets.ticket:change": _("Change tickets and add notes and replies"),
     "tickets.ticket:transition": _("Move tickets through their workflow"),
     "tickets.ticket:dispatch": _("Dispatch tickets to teams"),
+    "tickets.work_order:create": _("Create work orders after re-verifying the customer's details"),
+    "tickets.work_order:assign": _("Assign engineers to work orders (dispatcher)"),
+    "tickets.work_order:report": _("Record arrival, work done, parts and result on one's own work orders"),
+    "calendars.calendar:view": _("See working calendars and the official holiday schedule; compute deadlines"),
+    "calendars.calendar:edit": _("Change working calendars and import or edit the official holiday schedule"),
 }
 
 
@@ -53,24 +58,28 @@ class RoleDefinition:
     read_only: bool = False
 
 
-_STAFF = frozenset({"core.home:view", "core.api_docs:view", "accounts.directory:view", "accounts.profile:edit"})
+_STAFF = frozenset({"core.home:view", "core.api_docs:view", "accounts.directory:view", "accounts.profile:edit",
+                    "calendars.calendar:view"})
 _CUSTOMER_DESK = _STAFF | {"customers.customer:view", "customers.customer:edit", "customers.pii:reveal"}
 _CUSTOMER_READ = _STAFF | {"customers.customer:view", "customers.pii:reveal"}
 _TICKET_DESK = frozenset({"tickets.ticket:view", "tickets.any_ticket:view", "tickets.ticket:create",
-                          "tickets.ticket:change", "tickets.ticket:transition", "tickets.ticket:dispatch"})
+                          "tickets.ticket:change", "tickets.ticket:transition", "tickets.ticket:dispatch",
+                          "tickets.work_order:create"})
 _TICKET_READ = frozenset({"tickets.ticket:view", "tickets.any_ticket:view"})
 _TICKET_TEAM = frozenset({"tickets.ticket:view", "tickets.ticket:change", "tickets.ticket:transition"})
 
 # R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK),
-    RoleDefinition("shift_lead", _("Shift lead"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history"}),
+    RoleDefinition("shift_lead", _("Shift lead"),
+                   _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history", "tickets.work_order:assign"}),
     RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK | _TICKET_DESK),
     RoleDefinition(
         "supervisor",
         _("Supervisor"),
         _CUSTOMER_DESK | _TICKET_DESK
-        | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view"},
+        | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view",
+           "tickets.work_order:assign"},
     ),
     RoleDefinition("qa_inspector", _("Quality inspector"),
                    _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}),
@@ -82,11 +91,13 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history"},
     ),
     RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ | _TICKET_DESK),
-    RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK),
+    RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK | {"tickets.work_order:assign"}),
     # Field engineers and partners reach customers only through their own work orders (tickets issue).
-    RoleDefinition("field_engineer", _("Field engineer"), (_STAFF - {"accounts.directory:view"}) | _TICKET_TEAM),
+    RoleDefinition("field_engineer", _("Field engineer"),
+                   (_STAFF - {"accounts.directory:view"}) | _TICKET_TEAM | {"tickets.work_order:report"}),
     RoleDefinition("third_party_partner", _("Third-party partner"),
-                   frozenset({"core.home:view", "accounts.profile:edit"}) | _TICKET_TEAM),
+                   frozenset({"core.home:view", "accounts.profile:edit"}) | _TICKET_TEAM
+                   | {"tickets.work_order:report"}),
     RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ | _TICKET_TEAM),
     RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ
                    | {"customers.customer:history", "customers.reveal_log:view"}),
@@ -97,7 +108,9 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         - {"customers.pii:view"},
         read_only=True,
     ),
-    RoleDefinition("admin", _("Administrator"), frozenset(PERMISSIONS) - {"customers.pii:view"}),
+    # The administrator configures; field work is recorded only by the engineer who did it.
+    RoleDefinition("admin", _("Administrator"),
+                   frozenset(PERMISSIONS) - {"customers.pii:view", "tickets.work_order:report"}),
 )
 
 

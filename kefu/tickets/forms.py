@@ -75,3 +75,62 @@ class DispatchForm(forms.Form):
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=TicketEntry.Kind.choices)
     body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WorkOrderForm(forms.Form):
+    """R4.3: each item is read back to the customer: tick it as confirmed, or type the corrected value."""
+
+    team = forms.ModelChoiceField(label=_("field team"), queryset=Team.objects.filter(kind=Team.Kind.FIELD,
+                                                                                      is_active=True),
+                                  to_field_name="code")
+
+    def __init__(self, *args, current: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .work_orders import ITEM_LABELS
+
+        self.current = current or {}
+        for item, label in ITEM_LABELS.items():
+            self.fields[f"{item}_value"] = forms.CharField(label=label, required=False,
+                                                           initial=self.current.get(item, ""))
+            self.fields[f"{item}_confirmed"] = forms.BooleanField(label=_("confirmed with the customer"),
+                                                                  required=False)
+            self.fields[f"{item}_corrected"] = forms.CharField(label=_("corrected value"), required=False)
+
+    def verification(self) -> dict:
+        from .work_orders import ITEM_LABELS
+
+        data = self.cleaned_data
+        return {item: {"confirmed": data.get(f"{item}_confirmed"), "value": data.get(f"{item}_value", ""),
+                       "corrected": data.get(f"{item}_corrected", "")} for item in ITEM_LABELS}
+
+
+class AssignEngineerForm(forms.Form):
+    engineer = forms.ModelChoiceField(label=_("engineer"), queryset=User.objects.filter(is_active=True),
+                                      to_field_name="username")
+
+
+class FinishWorkOrderForm(forms.Form):
+    work_done = forms.CharField(label=_("work done"), widget=forms.Textarea(attrs={"rows": 3}))
+    parts_used = forms.CharField(label=_("parts used"), required=False)
+    result = forms.ChoiceField(label=_("result"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import WorkOrder
+
+        self.fields["result"].choices = WorkOrder.Result.choices
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("file"))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    query = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class BulkAssignForm(forms.Form):
+    tickets = forms.CharField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(label=_("assignee"), queryset=User.objects.filter(is_active=True),
+                                      to_field_name="username")

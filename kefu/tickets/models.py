@@ -309,3 +309,105 @@ class StatusSentence(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class WorkOrder(models.Model):
+    """R4.3 [000]: a repair or installation job on site (任务单 / 任务装机单), created only after the agent
+    re-verified address, on-site phone, business hours, contact person and product model."""
+
+    class Kind(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        INSTALLATION = "installation", _("Installation")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for an engineer")
+        ASSIGNED = "assigned", _("Assigned")
+        ON_SITE = "on_site", _("On site")
+        DONE = "done", _("Done")
+
+    class Result(models.TextChoices):
+        FIXED = "fixed", _("Solved")
+        NOT_FIXED = "not_fixed", _("Not solved")
+        NEEDS_PARTS = "needs_parts", _("Needs parts, another visit")
+
+    VERIFIED_ITEMS = ("address", "onsite_phone", "business_hours", "contact_person", "product_model")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="work_orders")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.WAITING)
+    team = models.ForeignKey(Team, verbose_name=_("field team"), on_delete=models.PROTECT,
+                             related_name="work_orders")
+    engineer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="work_orders")
+    # The re-verification (R4.3): for each item, whether the agent confirmed it and the value confirmed.
+    address = models.CharField(_("address"), max_length=255)
+    onsite_phone = models.CharField(_("on-site phone"), max_length=32)
+    business_hours = models.CharField(_("business hours"), max_length=100)
+    contact_person = models.CharField(_("contact person"), max_length=100)
+    product_model = models.CharField(_("product model"), max_length=100)
+    verification = models.JSONField(_("verification"), default=dict,
+                                    help_text=_("Per item: confirmed as it was, or corrected (old value)."))
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("verified at"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    work_done = models.TextField(_("work done"), blank=True)
+    parts_used = models.TextField(_("parts used"), blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        indexes = [models.Index(fields=["engineer", "state"], name="work_order_engineer_state")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.get_kind_display()}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """R4.7: a file kept under a random name outside the web root; its type is sniffed from the content."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SavedView(models.Model):
+    """A user's saved ticket filter (R4 item 9): name plus the query string of the list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views")
+    name = models.CharField(_("name"), max_length=50)
+    query = models.CharField(_("filters"), max_length=500)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique")]
+
+    def __str__(self) -> str:
+        return self.name

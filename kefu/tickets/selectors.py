@@ -18,7 +18,8 @@ def ticket_queryset_for(user) -> QuerySet[Ticket]:
     if permissions.has_permission(user, "tickets.any_ticket:view"):
         return Ticket.objects.all()
     if permissions.has_permission(user, "tickets.ticket:view"):
-        return Ticket.objects.filter(Q(team__in=user.teams.all()) | Q(assignee=user)).distinct()
+        return Ticket.objects.filter(
+            Q(team__in=user.teams.all()) | Q(assignee=user) | Q(work_orders__engineer=user)).distinct()
     return Ticket.objects.none()
 
 

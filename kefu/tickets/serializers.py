@@ -161,3 +161,71 @@ class NotificationOutput(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "message", "ticket", "ticket_number", "created_at", "read_at"]
+
+
+class WorkOrderOutput(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    engineer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        from .models import WorkOrder
+
+        model = WorkOrder
+        fields = ["id", "ticket", "ticket_number", "kind", "state", "team", "engineer", "address", "onsite_phone",
+                  "business_hours", "contact_person", "product_model", "verification", "verified_at", "assigned_at",
+                  "arrived_at", "finished_at", "work_done", "parts_used", "result"]
+
+
+class VerificationItem(serializers.Serializer):
+    confirmed = serializers.BooleanField(required=False, default=False)
+    value = serializers.CharField(required=False, allow_blank=True, default="")
+    corrected = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkOrderCreateInput(serializers.Serializer):
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.filter(is_active=True))
+    verification = serializers.DictField(child=VerificationItem(),
+                                         help_text="address, onsite_phone, business_hours, contact_person, "
+                                                   "product_model: each confirmed with its value, or corrected")
+
+
+class AssignEngineerInput(serializers.Serializer):
+    engineer = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True))
+
+
+class FinishInput(serializers.Serializer):
+    work_done = serializers.CharField()
+    parts_used = serializers.CharField(required=False, allow_blank=True, default="")
+    result = serializers.ChoiceField(choices=["fixed", "not_fixed", "needs_parts"])
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        from .models import Attachment
+
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class SavedViewSerializer(serializers.ModelSerializer):
+    class Meta:
+        from .models import SavedView
+
+        model = SavedView
+        fields = ["id", "name", "query"]
+
+
+class BulkAssignInput(serializers.Serializer):
+    tickets = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                            allow_null=True)
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.filter(is_active=True),
+                                        required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

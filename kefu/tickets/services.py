@@ -332,3 +332,34 @@ def ticket_status_sentence(ticket: Ticket) -> str:
     else:
         code = "open" if ticket.answer_due_at else "open_no_date"
     return sentences.get(code, "").format(**values)
+
+
+@transaction.atomic
+def ticket_bulk_assign(*, actor: User, tickets: list[Ticket], assignee: User | None, team: Team | None = None,
+                       reason: str = "") -> int:
+    """Assign many tickets at once (a shift lead spreading the queue); each change is in its ticket's history."""
+    _require(actor, "tickets.ticket:change")
+    changed = 0
+    for ticket in tickets:
+        changes: dict[str, Any] = {"assignee": assignee}
+        if team is not None:
+            changes["team"] = team
+        before = ticket.version
+        ticket = ticket_update(actor=actor, ticket=ticket, version=ticket.version, changes=changes, reason=reason)
+        changed += ticket.version != before
+    return changed
+
+
+def saved_view_save(*, user: User, name: str, query: str):
+    """Keep a user's ticket-list filter under a name (replacing one of the same name)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from .models import SavedView
+    from .selectors import FILTERS
+
+    name = (name or "").strip()
+    if not name:
+        raise FieldError(_("Give the view a name."), field="name", code="required")
+    clean = urlencode([(k, v) for k, v in parse_qsl(query or "") if k in FILTERS and v])
+    view, _created = SavedView.objects.update_or_create(user=user, name=name[:50], defaults={"query": clean[:500]})
+    return view

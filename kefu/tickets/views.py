@@ -21,8 +21,14 @@ class TicketListView(View):
         form = TicketFilterForm(request.GET or None)
         queryset = selectors.ticket_list_for(request.user, form.filters() if request.GET else {})
         page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-        template = "tickets/_list.html" if request.htmx else "tickets/list.html"
-        return render(request, template, {"form": form, "page": page})
+        if request.htmx:
+            return render(request, "tickets/_list.html", {"page": page})
+        from kefu.accounts.models import User
+
+        return render(request, "tickets/list.html", {
+            "form": form, "page": page, "saved_views": request.user.saved_ticket_views.all(),
+            "assignable": User.objects.filter(is_active=True, roles__isnull=False).distinct()
+            .order_by("username")})
 
 
 class TicketCreateView(View):

@@ -38,12 +38,15 @@ def methods_of(callback) -> list[str]:
 
 
 def sample_path(route: str, samples: dict[str, int]) -> str:
+    """Fill <pk> with a real object: the one named by the path segment just before it (tickets/<pk>/ → a
+    ticket), else the sample customer."""
+
     def replace(match):
         name = match.group("name")
-        key = next((k for k in samples if k in route and k != "pk"), "pk")
         if name != "pk":
             raise AssertionError(f"No sample value for <{name}> in {route}: add one to the permission walk")
-        return str(samples[key])
+        segment = route[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+        return str(samples.get(segment, samples["pk"]))
 
     return "/" + re.sub(r"<(?:\w+:)?(?P<name>\w+)>", replace, route)
 
@@ -66,7 +69,22 @@ def samples(customer, make_user):
 
     ticket = ticket_create(actor=make_user("agent"), kind=TicketKind.objects.get(code="repair"), title="POS 无法开机",
                            customer=customer)
-    return {"imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "notifications": ticket.pk,
+    from kefu.accounts.models import Branch, Team
+    from kefu.tickets.models import Notification, SavedView, WorkOrder
+
+    branch = Branch.objects.create(code="walk", name="巡检分公司")
+    team = Team.objects.create(code="walk-field", name="巡检现场队", kind=Team.Kind.FIELD, branch=branch)
+    work_order = WorkOrder.objects.create(
+        ticket=ticket, kind="repair", team=team, address="上海市浦东新区张江路88号", onsite_phone="13812345678",
+        business_hours="09:00–21:00", contact_person="张伟", product_model="百富 S910", verified_by=owner,
+        verified_at=ticket.created_at)
+    from kefu.tickets.work_orders import attachment_add
+
+    attachment = attachment_add(actor=make_user("agent"), ticket=ticket, filename="小票.txt", content="缺纸".encode())
+    notification = Notification.objects.create(user=owner, ticket=ticket, message="walk")
+    saved = SavedView.objects.create(user=owner, name="walk", query="state=new")
+    return {"imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "work-orders": work_order.pk,
+            "attachments": attachment.pk, "notifications": notification.pk, "saved-views": saved.pk,
             "pk": customer.pk}
 
 
