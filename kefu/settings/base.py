@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kefu.accounts",
     "kefu.customers",
     "kefu.calendars",
+    "kefu.contacts",
     "kefu.tickets",
     "kefu.workforce",
 ]
