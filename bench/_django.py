@@ -59,3 +59,9 @@ def percentile(sorted_values: list[float], p: float) -> float:
         return float("nan")
     rank = max(1, math.ceil(p / 100 * len(sorted_values)))
     return sorted_values[rank - 1]
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes) and cores: other work running at the same time skews the figures."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"

@@ -15,6 +15,7 @@ process (no network); each query is checked to find what it should (a wrong answ
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import re
@@ -184,24 +185,54 @@ def expected_kind(kind: str) -> str | None:
             "merchant_number": "merchant_number", "name3": "name", "name2": "name", "name_miss": None}[kind]
 
 
+class GcPauses:
+    """Total time this process spent in the garbage collector (the spikes in max are mostly these pauses)."""
+
+    def __init__(self):
+        self.total_ms = 0.0
+        self._started = 0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._started = time.perf_counter_ns()
+        else:
+            self.total_ms += (time.perf_counter_ns() - self._started) / 1e6
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
 def run_function(user, warm, queries) -> dict:
     from kefu.customers.selectors import customer_lookup
 
     for _kind, query, _expected in warm:
         customer_lookup(user, query)
+    gc_pauses = GcPauses()
+    gc_hit = defaultdict(int)
     times = defaultdict(list)
     hits = defaultdict(list)
     wrong = defaultdict(list)
+    slowest = defaultdict(list)
     for kind, query, expected in queries:
-        started = time.perf_counter_ns()
-        result = customer_lookup(user, query)
-        elapsed = (time.perf_counter_ns() - started) / 1e6
+        paused = gc_pauses.total_ms
+        with gc_pauses:
+            started = time.perf_counter_ns()
+            result = customer_lookup(user, query)
+            elapsed = (time.perf_counter_ns() - started) / 1e6
+        if gc_pauses.total_ms - paused > 5:
+            gc_hit[kind] += 1
         times[kind].append(elapsed)
         hits[kind].append(len(result.customers))
+        slowest[kind] = sorted([*slowest[kind], (elapsed, query, len(result.customers))], reverse=True)[:5]
         ids = {c.pk for c in result.customers}
         if result.matched_by != expected_kind(kind) or (isinstance(expected, int) and expected not in ids):
             wrong[kind].append((query, result.matched_by, len(ids)))
-    return {"times": times, "hits": hits, "wrong": wrong}
+    return {"times": times, "hits": hits, "wrong": wrong, "slowest": slowest, "gc_ms": gc_pauses.total_ms,
+            "gc_hit": gc_hit}
 
 
 def run_api(user, warm, queries) -> dict:
@@ -251,16 +282,19 @@ def print_table(title: str, summary: dict, hits: dict, wrong: dict, vendor: str)
             print(f"  {kind}: {len(items)} queries did not find what they should, e.g. {items[:3]}")
 
 
-def explain(user, queries) -> None:
-    """The plan of the name query as customer_lookup sends it (captured SQL, run under EXPLAIN)."""
+def explain(user, queries, slowest) -> None:
+    """The plan of the name query as customer_lookup sends it (captured SQL, run under EXPLAIN): the first
+    query of each name kind and the slowest of each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from kefu.customers.selectors import customer_lookup
 
     shown = set()
-    for kind, query, _expected in queries:
-        if not kind.startswith("name") or kind in shown:
+    picks = [(kind, query) for kind, query, _expected in queries if kind.startswith("name")]
+    picks += [(f"{kind} (slowest)", slowest[kind][0][1]) for kind in ("name3", "name2") if slowest.get(kind)]
+    for kind, query in picks:
+        if kind in shown:
             continue
         shown.add(kind)
         with CaptureQueriesContext(connection) as captured:
@@ -286,6 +320,7 @@ def main() -> None:
     _django.migrate_if_needed()
     database = _django.database_description()
     print(f"database: {database}", flush=True)
+    print(f"machine: {_django.load_average()} (before)", flush=True)
     info = {} if args.no_load else load(args.customers, args.batch, analyze=not args.no_analyze)
     count = Customer.objects.filter(customer_number__startswith="BK").count()
     customers, phones = Customer.objects.count(), CustomerPhone.objects.count()
@@ -303,13 +338,20 @@ def main() -> None:
     print(f"queries: {len(timed)} timed (shuffled kinds), {len(warm)} warm-up", flush=True)
     started = time.perf_counter()
     result = run_function(user, warm, timed)
-    print(f"timed run took {time.perf_counter() - started:.1f} s")
+    print(f"timed run took {time.perf_counter() - started:.1f} s; {_django.load_average()} (after)")
     summary = summarise(result["times"])
     print_table(f"customer_lookup() on {database}, {count} benchmark customers, {phones} phones",
                 summary, result["hits"], result["wrong"], connection.vendor)
+    print(f"\nPython garbage collector: {result['gc_ms']:.0f} ms in all; queries that included a pause over 5 ms: "
+          + (", ".join(f"{k} {v}" for k, v in result["gc_hit"].items()) or "none"))
+    print("slowest name queries (ms, query, customers found):")
+    for kind in ("name3", "name2", "name_miss"):
+        print(f"  {kind:<10} " + ", ".join(f"{ms:.0f} {q} ({n})" for ms, q, n in result["slowest"][kind]))
     figures = {"database": database, "vendor": connection.vendor, "customers": customers, "phones": phones,
-               "load": info, "function": summary, "wrong": {k: len(v) for k, v in result["wrong"].items()},
-               "mean_hits": {k: sum(v) / len(v) for k, v in result["hits"].items() if v}, "stats": stats}
+               "machine_after": _django.load_average(), "load": info, "function": summary,
+               "wrong": {k: len(v) for k, v in result["wrong"].items()},
+               "mean_hits": {k: sum(v) / len(v) for k, v in result["hits"].items() if v}, "stats": stats,
+               "slowest": result["slowest"], "gc_ms": result["gc_ms"], "gc_hit": result["gc_hit"]}
     if args.api:
         api = run_api(user, warm, timed)
         api_summary = summarise(api["times"])
@@ -317,7 +359,7 @@ def main() -> None:
                     api["wrong"], connection.vendor)
         figures["api"] = api_summary
     if args.explain:
-        explain(user, timed)
+        explain(user, timed, result["slowest"])
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
         print(f"\nfigures written to {args.json}")

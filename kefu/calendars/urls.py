@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "calendars"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CalendarIndexView.as_view(), name="index"),
+    path("import/", views.ScheduleImportView.as_view(), name="import"),
+    path("days/", views.OfficialDaySetView.as_view(), name="day_set"),
+]

@@ -47,6 +47,16 @@ PERMISSIONS: dict[str, Any] = {
     "tickets.work_order:report": _("Record arrival, work done, parts and result on one's own work orders"),
     "calendars.calendar:view": _("See working calendars and the official holiday schedule; compute deadlines"),
     "calendars.calendar:edit": _("Change working calendars and import or edit the official holiday schedule"),
+    "contacts.contact:view": _("See contacts (calls, faxes, e-mails, visits) and their events"),
+    "contacts.contact:edit": _("Record contacts, their 5W1H summary and outcome, and link them to tickets"),
+    "contacts.recording:listen": _("Open call recordings"),
+    "contacts.figures:view": _("See call-center figures (answer rate, service level, handle times)"),
+    "contacts.phrase:view": _("See the standard and forbidden phrases"),
+    "contacts.phrase:edit": _("Edit the standard and forbidden phrases"),
+    "contacts.agent_state:change": _("Set one's own agent state (ready, break, after-call work, …)"),
+    "contacts.agent_state:view": _("See every agent's state"),
+    "contacts.cdr:import": _("Import call detail records"),
+    "workforce.staffing:view": _("Use the staffing, seat and headcount calculators (Erlang C and Erlang A)"),
 }
 
 
@@ -67,28 +77,38 @@ _TICKET_DESK = frozenset({"tickets.ticket:view", "tickets.any_ticket:view", "tic
                           "tickets.work_order:create"})
 _TICKET_READ = frozenset({"tickets.ticket:view", "tickets.any_ticket:view"})
 _TICKET_TEAM = frozenset({"tickets.ticket:view", "tickets.ticket:change", "tickets.ticket:transition"})
+_CONTACT_DESK = frozenset({"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view",
+                           "contacts.agent_state:change"})
+_CONTACT_LEAD = _CONTACT_DESK | {"contacts.figures:view", "contacts.agent_state:view"}
+_CONTACT_REPORTS = frozenset({"contacts.contact:view", "contacts.figures:view", "contacts.agent_state:view"})
 
 # R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
-    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK),
-    RoleDefinition("shift_lead", _("Shift lead"),
-                   _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history", "tickets.work_order:assign"}),
-    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK | _TICKET_DESK),
+    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
+    RoleDefinition("shift_lead", _("Shift lead"), _CONTACT_LEAD |
+                   _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history", "tickets.work_order:assign",
+                                                    "workforce.staffing:view"}),
+    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
     RoleDefinition(
         "supervisor",
         _("Supervisor"),
-        _CUSTOMER_DESK | _TICKET_DESK
+        _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_LEAD
+        | {"contacts.phrase:edit", "contacts.recording:listen", "contacts.cdr:import"}
         | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view",
-           "tickets.work_order:assign"},
+           "tickets.work_order:assign", "workforce.staffing:view"},
     ),
     RoleDefinition("qa_inspector", _("Quality inspector"),
-                   _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}),
-    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK),
-    RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import"}),
+                   _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}
+                   | {"contacts.contact:view", "contacts.phrase:view", "contacts.recording:listen"}),
+    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
+    RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import"}
+                   | {"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view"}),
     RoleDefinition(
         "business_management",
         _("Business management"),
-        _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history"},
+        _CONTACT_REPORTS |
+        _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history",
+                                         "workforce.staffing:view"},
     ),
     RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ | _TICKET_DESK),
     RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK | {"tickets.work_order:assign"}),
@@ -99,8 +119,8 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
                    frozenset({"core.home:view", "accounts.profile:edit"}) | _TICKET_TEAM
                    | {"tickets.work_order:report"}),
     RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ | _TICKET_TEAM),
-    RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ
-                   | {"customers.customer:history", "customers.reveal_log:view"}),
+    RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ | _CONTACT_REPORTS
+                   | {"customers.customer:history", "customers.reveal_log:view", "workforce.staffing:view"}),
     RoleDefinition(
         "internal_auditor",
         _("Internal auditor"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kefu.calendars",
     "kefu.contacts",
     "kefu.tickets",
+    "kefu.sla",
     "kefu.workforce",
 ]
 
@@ -116,21 +117,21 @@ TEMPLATES = [
 
 # Database: KEFU_DATABASE_URL (or DATABASE_URL), else embedded SQLite.
 DATABASE_URL = env("DATABASE_URL") or os.environ.get("DATABASE_URL")
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"].update(OPTIONS=dict(SQLITE_OPTIONS), CONN_MAX_AGE=0)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "kefu.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "kefu.sqlite3",
+                    "OPTIONS": dict(SQLITE_OPTIONS)}
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -223,6 +224,14 @@ SPECTACULAR_SETTINGS = {
         "TeamKindEnum": "kefu.accounts.models.Team.Kind",
         "RevealFieldEnum": "kefu.customers.models.RevealLog.Field",
         "ImportStatusEnum": "kefu.customers.models.ImportJob.Status",
+        "TicketChannelEnum": "kefu.tickets.models.Ticket.Channel",
+        "TicketEntryKindEnum": "kefu.tickets.models.TicketEntry.Kind",
+        "WorkOrderKindEnum": "kefu.tickets.models.WorkOrder.Kind",
+        "WorkOrderStateEnum": "kefu.tickets.models.WorkOrder.State",
+        "WorkOrderResultEnum": "kefu.tickets.models.WorkOrder.Result",
+        "ClockStateEnum": "kefu.sla.models.SlaClock.State",
+        "OfficialDaySourceEnum": "kefu.calendars.models.OfficialDay.Source",
+        "CalendarKindEnum": "kefu.calendars.models.Calendar.Kind",
     },
     # The schema and docs obey the same rule as every other view (found by the permission walk).
     "SERVE_PERMISSIONS": ["kefu.core.api.KefuPermission"],

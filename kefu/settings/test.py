@@ -13,4 +13,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not the shared-cache in-memory database, so that threads in concurrency tests wait on the lock
     # (busy timeout) as they would in production instead of failing with "database table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_kefu.sqlite3")}  # noqa: F405
+    # One file per test run, so that runs side by side never share it.
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"kefu-test-{os.getpid()}.sqlite3")}

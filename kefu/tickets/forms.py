@@ -16,6 +16,8 @@ class TicketForm(forms.Form):
     priority = forms.ModelChoiceField(label=_("priority"), queryset=Priority.objects.all(), to_field_name="code",
                                       required=False)
     channel = forms.ChoiceField(label=_("channel"), choices=Ticket.Channel.choices)
+    received_at = forms.DateTimeField(label=_("received at (fax)"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     occurred_at = forms.DateTimeField(label=_("when it happened"), required=False,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     location = forms.CharField(label=_("where"), max_length=255, required=False)
@@ -38,6 +40,7 @@ class TicketFilterForm(forms.Form):
     created_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    near_deadline = forms.BooleanField(label=_("near the deadline"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

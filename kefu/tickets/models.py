@@ -170,6 +170,9 @@ class Ticket(models.Model):
     state = models.ForeignKey(WorkflowState, verbose_name=_("state"), on_delete=models.PROTECT,
                               related_name="tickets")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True,
+                                       help_text=_("When the request arrived (a fax's time of receipt, R3.5); "
+                                                   "the clocks start then."))
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="tickets")
     title = models.CharField(_("title"), max_length=200)

@@ -32,11 +32,18 @@ def ticket_get_for(user, pk: int) -> Ticket:
     return ticket
 
 
+def _clocks_queryset():
+    from kefu.sla.models import SlaClock
+
+    return SlaClock.objects.select_related("policy").prefetch_related("escalations", "extensions")
+
+
 def ticket_detail_for(user, pk: int) -> Ticket:
     """A ticket with its timeline and dispatches in a fixed number of queries, however long its history."""
     ticket = (ticket_queryset_for(user)
               .select_related("kind", "state", "priority", "category", "team", "assignee", "customer", "created_by")
               .prefetch_related(Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+                                Prefetch("clocks", queryset=_clocks_queryset()),
                                 Prefetch("dispatches", queryset=Dispatch.objects.select_related(
                                     "team", "assignee", "dispatched_by")))
               .filter(pk=pk).first())
@@ -53,7 +60,7 @@ def ticket_by_number_for(user, number: str) -> Ticket:
 
 
 FILTERS = ("state", "kind", "team", "assignee", "priority", "customer", "created_from", "created_to", "overdue",
-           "q")
+           "near_deadline", "q")
 
 
 def ticket_list_for(user, filters: dict[str, Any] | None = None) -> QuerySet[Ticket]:
@@ -78,6 +85,14 @@ def ticket_list_for(user, filters: dict[str, Any] | None = None) -> QuerySet[Tic
         queryset = queryset.filter(created_at__date__lte=filters["created_to"])
     if filters.get("overdue"):
         queryset = queryset.filter(answer_due_at__lt=clock.now(), state__is_resolved=False)
+    if filters.get("near_deadline"):
+        from datetime import timedelta
+
+        from kefu.core import tunables
+
+        now = clock.now()
+        soon = now + timedelta(minutes=tunables.get("sla.near_deadline_minutes"))
+        queryset = queryset.filter(answer_due_at__gte=now, answer_due_at__lte=soon, state__is_resolved=False)
     if filters.get("q"):
         q = filters["q"].strip()
         queryset = queryset.filter(Q(number=q.upper()) | Q(title__icontains=q))

@@ -75,11 +75,17 @@ class TicketDetailOutput(TicketListOutput):
     events = TicketEventOutput(many=True, read_only=True)
     dispatches = DispatchOutput(many=True, read_only=True)
     status_sentence = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
 
     class Meta(TicketListOutput.Meta):
         fields = TicketListOutput.Meta.fields + [
             "category", "description", "occurred_at", "location", "reporter_name", "reporter_phone", "resolution",
-            "closed_at", "events", "dispatches", "status_sentence"]
+            "closed_at", "received_at", "events", "dispatches", "clocks", "status_sentence"]
+
+    def get_clocks(self, obj) -> list[dict]:
+        from kefu.sla.serializers import ClockOutput
+
+        return ClockOutput(obj.clocks.all(), many=True).data
 
     def get_status_sentence(self, obj) -> str:
         from .services import ticket_status_sentence
@@ -107,6 +113,8 @@ class TicketCreateInput(serializers.Serializer):
     reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     close_at_once = serializers.BooleanField(required=False, default=False)
     resolution = serializers.CharField(required=False, allow_blank=True)
+    received_at = serializers.DateTimeField(required=False, allow_null=True,
+                                            help_text="When the request arrived (a fax's time of receipt).")
 
 
 class TicketUpdateInput(serializers.Serializer):

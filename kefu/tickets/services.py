@@ -3,7 +3,6 @@ one TicketEvent per change, side effects queued on commit."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,7 +11,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Role, Team, User
-from kefu.core import clock, permissions, tunables
+from kefu.core import clock, permissions
 from kefu.core.errors import ConflictError, FieldError, KefuError
 from kefu.customers.models import Customer
 
@@ -66,12 +65,6 @@ def tickets_seed_defaults() -> None:
             ServiceCategory.objects.get_or_create(code=code, defaults={"name": str(name)})
         for code, text in defaults.SENTENCES:
             StatusSentence.objects.get_or_create(code=code, defaults={"text": text})
-
-
-tunables.register(tunables.Tunable(
-    "tickets.case_answer_days", 3, int, _("Days within which a case gets its answer"),
-    help_text=_("R4.5 [002]: a case the agent cannot answer at once is answered within 3 days."),
-    source="R4.5 [002]", minimum=1))
 
 
 def next_ticket_number() -> str:
@@ -136,11 +129,13 @@ def ticket_create(
     reporter_phone: str = "",
     close_at_once: bool = False,
     resolution: str = "",
+    received_at=None,
 ) -> Ticket:
-    """Create a ticket in its workflow's initial state (R4.1, R4.6).
+    """Create a ticket in its workflow's initial state (R4.1, R4.6) and start its clocks (R11.2).
 
-    R4.5 [002]: a case not closed at once carries the answer deadline (3 days by default; the SLA issue puts
-    it on the working-day calendar). A consultation may be closed at once with how it was solved.
+    R4.5 [002]: a case not closed at once carries the answer deadline (the case-answer SLA policy, 3 days by
+    default); a fax starts its 2-hour reply clock at the time it was received (R3.5). A consultation may be
+    closed at once with how it was solved.
     """
     _require(actor, "tickets.ticket:create")
     title = (title or "").strip()
@@ -166,7 +161,7 @@ def ticket_create(
         or Priority.objects.order_by("rank").first(),
         state=initial, channel=channel, team=team or kind.default_team, assignee=assignee, created_by=actor,
         occurred_at=occurred_at, location=location, reporter_name=reporter_name, reporter_phone=reporter_phone,
-        answer_due_at=None if close_at_once else now + timedelta(days=tunables.get("tickets.case_answer_days")),
+        received_at=received_at or now,
     )
     _event(ticket, actor, "created", "state", "", initial.name)
     if close_at_once:
@@ -175,6 +170,10 @@ def ticket_create(
                                                    resolution=resolution.strip(), version=F("version") + 1)
         _event(ticket, actor, "transition", "state", initial.name, closed.name, resolution.strip())
         ticket.refresh_from_db()
+    else:
+        from kefu.sla.services import clocks_start_for_ticket
+
+        clocks_start_for_ticket(ticket)
     if assignee is not None:
         _notify(assignee, ticket, str(_("Ticket %(number)s is assigned to you: %(title)s")
                                       % {"number": ticket.number, "title": ticket.title}))
@@ -266,6 +265,10 @@ def ticket_transition(*, actor: User, ticket: Ticket, transition: str, version: 
         fields["closed_at"] = now
     ticket = _save_versioned(ticket, version, **fields)
     _event(ticket, actor, "transition", "state", old_state.name, target.name, reason)
+    from kefu.sla.services import on_ticket_state
+
+    on_ticket_state(ticket, at=now)
+    ticket.refresh_from_db()
     if "notify" in chosen.effects:
         for user in {ticket.assignee, ticket.created_by} - {actor, None}:
             _notify(user, ticket, str(_("Ticket %(number)s: %(from)s → %(to)s")
@@ -313,6 +316,10 @@ def ticket_add_entry(*, actor: User, ticket: Ticket, kind: str, body: str) -> Ti
         raise FieldError(_("The text is required."), field="body", code="required")
     entry = TicketEntry.objects.create(ticket=ticket, kind=kind, author=actor, body=body)
     _event(ticket, actor, "reply" if kind == TicketEntry.Kind.REPLY else "note")
+    if kind == TicketEntry.Kind.REPLY:
+        from kefu.sla.services import on_ticket_reply
+
+        on_ticket_reply(ticket)
     return entry
 
 

@@ -74,6 +74,7 @@ class TicketDetailView(View):
             "entries": ticket.entries.select_related("author"),
             "dispatches": ticket.dispatches.select_related("team", "assignee", "dispatched_by"),
             "sentence": services.ticket_status_sentence(ticket),
+            "clocks": ticket.clocks.select_related("policy").prefetch_related("escalations", "extensions"),
             "dispatch_form": DispatchForm(initial={"version": ticket.version}),
             "entry_form": EntryForm(),
         }

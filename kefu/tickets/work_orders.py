@@ -143,6 +143,10 @@ def work_order_finish(*, actor: User, work_order: WorkOrder, work_done: str, par
                                                        version=ticket.version + 1, updated_at=now)
             TicketEvent.objects.create(ticket=ticket, actor=actor, action="transition", field="state", old=old.name,
                                        new=resolved.name, reason=str(_("Work order solved on site.")))
+            from kefu.sla.services import on_ticket_state
+
+            ticket.refresh_from_db()
+            on_ticket_state(ticket, at=now)
     for user in {ticket.created_by, ticket.assignee} - {None, actor}:
         _notify(user, ticket, str(_("Work order %(number)s finished: %(result)s")
                                   % {"number": ticket.number, "result": work_order.get_result_display()}))

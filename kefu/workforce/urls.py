@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workforce"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staffing/", views.StaffingView.as_view(), name="staffing"),
+]

@@ -83,9 +83,18 @@ def samples(customer, make_user):
     attachment = attachment_add(actor=make_user("agent"), ticket=ticket, filename="小票.txt", content="缺纸".encode())
     notification = Notification.objects.create(user=owner, ticket=ticket, message="walk")
     saved = SavedView.objects.create(user=owner, name="walk", query="state=new")
+    from kefu.calendars.models import Calendar, OfficialDay
+
+    calendar_samples = {"calendars": Calendar.objects.get(name="default").pk,
+                        "official-days": OfficialDay.objects.order_by("date").last().pk}
+    from kefu.contacts.models import Contact, ForbiddenPhrase, StandardPhrase
+
+    contact = Contact.objects.create(channel="fax", offered_at=ticket.created_at, offered_slot=ticket.created_at)
+    contact_samples = {"contacts": contact.pk, "standard-phrases": StandardPhrase.objects.first().pk,
+                       "forbidden-phrases": ForbiddenPhrase.objects.first().pk}
     return {"imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "work-orders": work_order.pk,
             "attachments": attachment.pk, "notifications": notification.pk, "saved-views": saved.pk,
-            "pk": customer.pk}
+            "pk": customer.pk, **calendar_samples, **contact_samples}
 
 
 def project_routes():

@@ -1,0 +1,497 @@
+"""Writes of contacts and telephony (SPEC §3). Every change goes through here: the telephony endpoint, the
+replay and listen commands, the CDR import, the web pages and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.models import User
+from kefu.core import clock, permissions
+from kefu.core.errors import FieldError, KefuError
+from kefu.customers.models import Customer, CustomerPhone
+
+from .models import AgentStatus, Contact, ForbiddenPhrase, Queue, StandardPhrase, TelephonyEvent
+from .telephony.events import CallEvent, normalise_number
+from .telephony.fold import FoldEvent, fold
+
+# --- seeds -------------------------------------------------------------------------------------------------
+
+# R3.3: standard phrases per step, from the seeds' service-language rules. `{work_number}` is the agent's 工号.
+DEFAULT_STANDARD_PHRASES: tuple[tuple[str, str, str], ...] = (
+    ("greeting", "您好!工号{work_number}为您服务。请问有什么可以帮您的?", "[000]"),
+    ("greeting", "您好,运营中心,请问有什么需要帮助的吗?", "[003]"),
+    ("verification", "请问贵公司名称是……", "[000]"),
+    ("verification", "谢谢您的等候,您公司的名称是……地址是……", "[000]"),
+    ("verification", "您是否可以告诉我您的事件ID号?", "[003]"),
+    ("verification", "您能否详细描述一下您的问题?", "[003]"),
+    ("hold", "请稍等,我正在查询。", "[000]"),
+    ("transfer", "请您将联系电话留下,我们将在第一时间回复您。", "[000]"),
+    ("complaint_transfer", "我们有专门的投诉处理人员,我现在帮您转接。", "[003]"),
+    ("apology", "很抱歉,由于我们工作中的疏忽,给您添了麻烦,谢谢您的谅解。", "[000]"),
+    ("closing", "请问,还有什么可以帮您的?", "[000]"),
+    ("closing", "谢谢您的来电,再见。", "[000]"),
+    ("closing", "谢谢您给运营中心来电。", "[003]"),
+)
+# R3.3 [003] 第七条: 严禁出现“不知道”、“我不管”、“没有办法”、“找别人去”等服务忌语。
+DEFAULT_FORBIDDEN_PHRASES: tuple[str, ...] = ("不知道", "我不管", "没有办法", "找别人去")
+
+
+def phrases_seed_defaults() -> None:
+    """R3.3: seed the standard and forbidden phrases of the seeds on a fresh installation. Once a table holds
+    any phrase it belongs to the supervisors: nothing is added back or overwritten."""
+    with translation.override("zh-hans"), transaction.atomic():
+        if not StandardPhrase.objects.exists():
+            for order, (step, text, source) in enumerate(DEFAULT_STANDARD_PHRASES):
+                StandardPhrase.objects.create(step=step, text=text, order=order, source=source)
+        if not ForbiddenPhrase.objects.exists():
+            for text in DEFAULT_FORBIDDEN_PHRASES:
+                ForbiddenPhrase.objects.create(text=text, source="[003]")
+
+
+def phrase_render(text: str, *, agent: User | None) -> str:
+    """A standard phrase as the agent says it: `{work_number}` becomes his work number (R3.2 [000])."""
+    number = (agent.work_number if agent is not None else None) or "×××"
+    return text.replace("{work_number}", number)
+
+
+def _require(actor: User | None, code: str) -> None:
+    if actor is None:
+        return  # the system itself (telephony, commands run by the operator)
+    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
+        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
+
+
+# --- phrases -----------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def standard_phrase_save(*, actor: User | None, phrase: StandardPhrase | None = None,
+                         data: dict[str, Any]) -> StandardPhrase:
+    """R3.3: supervisors edit the standard phrases; every change is in the history."""
+    _require(actor, "contacts.phrase:edit")
+    phrase = phrase or StandardPhrase()
+    for name in ("step", "text", "order", "is_active", "source"):
+        if name in data:
+            setattr(phrase, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    if not (phrase.text or "").strip():
+        raise FieldError(_("The text is required."), field="text", code="required")
+    if phrase.step not in StandardPhrase.Step.values:
+        raise FieldError(_("Unknown step."), field="step", code="invalid_choice")
+    phrase.full_clean()
+    phrase.save()
+    return phrase
+
+
+@transaction.atomic
+def forbidden_phrase_save(*, actor: User | None, phrase: ForbiddenPhrase | None = None,
+                          data: dict[str, Any]) -> ForbiddenPhrase:
+    """R3.3, R8.2: supervisors edit the forbidden phrases the quality checks look for."""
+    _require(actor, "contacts.phrase:edit")
+    phrase = phrase or ForbiddenPhrase()
+    for name in ("text", "is_active", "source"):
+        if name in data:
+            setattr(phrase, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    if not (phrase.text or "").strip():
+        raise FieldError(_("The text is required."), field="text", code="required")
+    if ForbiddenPhrase.objects.filter(text=phrase.text).exclude(pk=phrase.pk).exists():
+        raise FieldError(_("This phrase is already on the list."), field="text", code="unique")
+    try:
+        with transaction.atomic():
+            phrase.save()
+    except IntegrityError:
+        raise FieldError(_("This phrase is already on the list."), field="text", code="unique") from None
+    return phrase
+
+
+@transaction.atomic
+def phrase_delete(*, actor: User | None, phrase: StandardPhrase | ForbiddenPhrase) -> None:
+    _require(actor, "contacts.phrase:edit")
+    phrase.delete()
+
+
+# --- look-ups used by telephony and imports ----------------------------------------------------------------
+
+def customer_id_for_number(number: str) -> int | None:
+    """R2.2: the customer whose phone is this (normalised) number — one indexed look-up, as the screen pop's.
+    When several customers share the number none is chosen; the agent picks on the workbench."""
+    if not number:
+        return None
+    ids = list(CustomerPhone.objects.filter(number=number).values_list("customer_id", flat=True).distinct()[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def customer_ids_for_numbers(numbers: Iterable[str]) -> dict[str, int]:
+    """customer_id_for_number for many numbers at once (imports)."""
+    wanted = sorted({n for n in numbers if n})
+    owners: dict[str, set[int]] = {}
+    for start in range(0, len(wanted), 900):
+        for number, customer_id in CustomerPhone.objects.filter(number__in=wanted[start:start + 900]).values_list(
+                "number", "customer_id"):
+            owners.setdefault(number, set()).add(customer_id)
+    return {number: next(iter(ids)) for number, ids in owners.items() if len(ids) == 1}
+
+
+def agent_id_for(reference: str) -> int | None:
+    """The active user whose telephone extension, else work number, is this reference."""
+    if not reference:
+        return None
+    for lookup in ("extension", "work_number"):
+        found = User.objects.filter(is_active=True, **{lookup: reference}).values_list("id", flat=True).first()
+        if found:
+            return found
+    return None
+
+
+def agent_ids_for(references: Iterable[str]) -> dict[str, int]:
+    wanted = {r for r in references if r}
+    found: dict[str, int] = {}
+    for lookup in ("work_number", "extension"):  # extension last: it wins
+        for user_id, value in User.objects.filter(is_active=True, **{f"{lookup}__in": wanted}).values_list(
+                "id", lookup):
+            found[value] = user_id
+    return found
+
+
+def queue_id_for(code: str) -> int | None:
+    """The queue with this PBX name, created on first sight (get-or-create under the unique constraint)."""
+    if not code:
+        return None
+    code = code[:64]
+    found = Queue.objects.filter(code=code).values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    queue, _created = Queue.objects.get_or_create(code=code)
+    return queue.pk
+
+
+def quarter_hour(moment: datetime) -> datetime:
+    """The quarter hour a moment falls in (figures group by it)."""
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+
+
+# --- the workbench hook ------------------------------------------------------------------------------------
+
+# The workbench (issue 6, item 5) registers a function (contact, agent) here to push the screen pop.
+OFFER_LISTENERS: list[Callable[[Contact, User | None], None]] = []
+
+
+def contact_offered(*, contact: Contact, agent: User | None = None) -> None:
+    """R3.2: a call was offered to the center (agent None) or is ringing at an agent's extension, or an agent
+    typed a caller's number. Runs after the commit that recorded it. Nothing is pushed here yet: the
+    workbench hooks in through OFFER_LISTENERS and must not delay the telephony endpoint."""
+    for listener in OFFER_LISTENERS:
+        listener(contact, agent)
+
+
+def _offered_on_commit(contact_id: int, agent_id: int | None) -> None:
+    def run() -> None:
+        contact = Contact.objects.select_related("customer", "queue").filter(pk=contact_id).first()
+        if contact is not None:
+            contact_offered(contact=contact, agent=User.objects.filter(pk=agent_id).first() if agent_id else None)
+
+    if OFFER_LISTENERS:
+        transaction.on_commit(run)
+
+
+# --- telephony events (R3.6) -------------------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    event_id: str
+    status: str  # "applied" | "duplicate"
+    contact_id: int | None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"event_id": self.event_id, "status": self.status, "contact": self.contact_id,
+                "warnings": self.warnings}
+
+
+def telephony_events_ingest(*, events: list[CallEvent], live: bool = False) -> list[IngestResult]:
+    """R3.6: record a batch of call events in one transaction; see telephony_event_ingest."""
+    with transaction.atomic():
+        return [_ingest(event, live=live) for event in events]
+
+
+def telephony_event_ingest(*, event: CallEvent, live: bool = False) -> IngestResult:
+    """R3.6: record one call event and rebuild its contact.
+
+    Idempotent by (source, event id): the event row is inserted first, and the unique constraint refuses a
+    repeat — also when two deliveries race — so a repeat changes nothing. The contact is found or created
+    under the unique call id and locked; then it is rebuilt from all events of the call (`fold`), so events
+    that arrive out of order, or before the call's offer, still build the right contact. `live` events
+    (the endpoint, the AMI listener) also move the agent's state and fire `contact_offered`; a replay does not.
+    """
+    with transaction.atomic():
+        return _ingest(event, live=live)
+
+
+def _ingest(event: CallEvent, *, live: bool) -> IngestResult:
+    try:
+        with transaction.atomic():
+            TelephonyEvent.objects.create(source=event.source, event_id=event.event_id, call_id=event.call_id,
+                                          kind=event.kind, occurred_at=event.occurred_at, data=event.data())
+    except IntegrityError:
+        contact_id = Contact.objects.filter(call_id=event.call_id).values_list("id", flat=True).first()
+        return IngestResult(event.event_id, "duplicate", contact_id)
+    contact, created = _contact_for_call(event)
+    rows = TelephonyEvent.objects.filter(call_id=event.call_id).values_list("kind", "occurred_at", "data",
+                                                                           "event_id")
+    folded = fold(FoldEvent(kind, at, data or {}, event_id) for kind, at, data, event_id in rows)
+    _apply_fold(contact, folded, created=created)
+    warnings = ["call_not_offered_yet"] if folded.missing_offer else []
+    if live:
+        _agent_follows_call(event, contact)
+        if event.kind == "offered":
+            _offered_on_commit(contact.pk, agent_id_for(event.agent) if event.agent else None)
+    return IngestResult(event.event_id, "applied", contact.pk, warnings)
+
+
+def _contact_for_call(event: CallEvent) -> tuple[Contact, bool]:
+    """The contact of a call, locked for this transaction; created (under the unique call id) if new."""
+    contact = Contact.objects.select_for_update().filter(call_id=event.call_id).first()
+    if contact is not None:
+        return contact, False
+    channel = Contact.Channel.OUTBOUND_CALL if event.direction == "outbound" else Contact.Channel.INBOUND_CALL
+    try:
+        with transaction.atomic():
+            return Contact.objects.create(
+                call_id=event.call_id, source=Contact.Source.TELEPHONY, channel=channel,
+                offered_at=event.occurred_at, offered_slot=quarter_hour(event.occurred_at),
+                state=Contact.State.OFFERED), True
+    except IntegrityError:
+        # Another delivery of the same call created it first; its transaction has committed by now.
+        return Contact.objects.select_for_update().get(call_id=event.call_id), False
+
+
+def _apply_fold(contact: Contact, folded, *, created: bool) -> None:
+    """Write what the events determine, only the fields that changed, in one UPDATE (no history row per
+    event: the event log is the machine's history; people's edits go through contact_update)."""
+    channel = contact.channel
+    if contact.channel in (Contact.Channel.INBOUND_CALL, Contact.Channel.OUTBOUND_CALL):
+        channel = Contact.Channel.OUTBOUND_CALL if folded.direction == "outbound" else Contact.Channel.INBOUND_CALL
+    wrap_up = folded.wrap_up_seconds if folded.wrap_up_seconds is not None else contact.wrap_up_seconds
+    values: dict[str, Any] = {
+        "channel": channel,
+        "source": Contact.Source.TELEPHONY,
+        "caller_number": folded.caller or contact.caller_number,
+        "called_number": folded.called or contact.called_number,
+        "offered_at": folded.offered_at,
+        "offered_slot": quarter_hour(folded.offered_at),
+        "queued_at": folded.queued_at,
+        "answered_at": folded.answered_at,
+        "ended_at": folded.ended_at,
+        "wait_seconds": folded.wait_seconds,
+        "talk_seconds": folded.talk_seconds,
+        "hold_seconds": folded.hold_seconds,
+        "wrap_up_seconds": wrap_up,
+        "handle_seconds": None if folded.talk_seconds is None else folded.talk_seconds + (wrap_up or 0),
+        "state": folded.state,
+        "missing_offer": folded.missing_offer,
+        "transferred_to": folded.transferred_to,
+        "transfer_count": folded.transfer_count,
+        "recording_url": folded.recording_url or contact.recording_url,
+    }
+    if folded.queue:
+        values["queue_id"] = queue_id_for(folded.queue)
+    if folded.agent and folded.agent != contact.agent_extension:
+        values["agent_extension"] = folded.agent[:32]
+        agent_id = agent_id_for(folded.agent)
+        if agent_id is not None:
+            values["agent_id"] = agent_id
+    if contact.customer_id is None:
+        number = values["called_number"] if channel == Contact.Channel.OUTBOUND_CALL else values["caller_number"]
+        if number and (created or number != contact.customer_number_side):
+            values["customer_id"] = customer_id_for_number(number)
+    changed = {name: value for name, value in values.items() if getattr(contact, name) != value}
+    if changed:
+        changed["updated_at"] = clock.now()
+        Contact.objects.filter(pk=contact.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(contact, name, value)
+
+
+# --- agent states ------------------------------------------------------------------------------------------
+
+S = AgentStatus.State
+AGENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.LOGGED_OUT: frozenset({S.LOGGED_IN, S.READY}),
+    S.LOGGED_IN: frozenset({S.READY, S.BREAK, S.ON_CALL, S.LOGGED_OUT}),
+    S.READY: frozenset({S.LOGGED_IN, S.BREAK, S.ON_CALL, S.LOGGED_OUT}),
+    S.ON_CALL: frozenset({S.AFTER_CALL_WORK, S.READY}),
+    S.AFTER_CALL_WORK: frozenset({S.READY, S.BREAK, S.LOGGED_IN, S.LOGGED_OUT}),
+    S.BREAK: frozenset({S.READY, S.LOGGED_IN, S.LOGGED_OUT}),
+}
+
+
+def agent_status_of(user: User, *, now: datetime | None = None) -> AgentStatus:
+    status, _created = AgentStatus.objects.get_or_create(user=user, defaults={"since": now or clock.now()})
+    return status
+
+
+@transaction.atomic
+def agent_state_set(*, actor: User, state: str, reason: str = "", now: datetime | None = None) -> AgentStatus:
+    """R3.2/R9: an agent sets his own state (logged in, ready, on a call, after-call work, break, logged out).
+
+    Leaving after-call work adds its duration to the contact's wrap-up time, so the contact's handle time is
+    talk plus after-call work.
+    """
+    _require(actor, "contacts.agent_state:change")
+    if state not in S.values:
+        raise FieldError(_("Unknown agent state."), field="state", code="invalid_choice")
+    now = now or clock.now()
+    agent_status_of(actor, now=now)
+    status = AgentStatus.objects.select_for_update().get(user=actor)
+    if state == status.state:
+        return status
+    if state not in AGENT_TRANSITIONS[status.state]:
+        raise FieldError(_("An agent cannot go from “%(from)s” to “%(to)s”."), field="state", code="invalid_transition",
+                         **{"from": status.get_state_display(), "to": S(state).label})
+    _leave_state(status, now)
+    status.state, status.since, status.reason = state, now, reason.strip()[:100]
+    if state not in (S.ON_CALL, S.AFTER_CALL_WORK):
+        status.contact = None
+    status.save(update_fields=["state", "since", "reason", "contact"])
+    return status
+
+
+def _leave_state(status: AgentStatus, now: datetime) -> None:
+    if status.state == S.AFTER_CALL_WORK and status.contact_id:
+        seconds = max(0, round((now - status.since).total_seconds()))
+        Contact.objects.filter(pk=status.contact_id).update(
+            wrap_up_seconds=Coalesce(F("wrap_up_seconds"), Value(0)) + seconds,
+            handle_seconds=Coalesce(F("talk_seconds"), Value(0)) + Coalesce(F("wrap_up_seconds"), Value(0)) + seconds,
+            updated_at=now)
+
+
+def _agent_follows_call(event: CallEvent, contact: Contact) -> None:
+    """Live telephony moves the agent: answered → on a call; the call ends → after-call work. Events older
+    than the agent's current state (late deliveries) do not move him back in time."""
+    if event.kind == "answered" and contact.agent_id:
+        agent = User.objects.filter(pk=contact.agent_id).first()
+        if agent is None:
+            return
+        status = agent_status_of(agent, now=event.occurred_at)
+        status = AgentStatus.objects.select_for_update().get(pk=status.pk)
+        if status.state == S.ON_CALL and status.contact_id == contact.pk or event.occurred_at < status.since:
+            return
+        _leave_state(status, event.occurred_at)
+        status.state, status.since, status.contact, status.reason = S.ON_CALL, event.occurred_at, contact, ""
+        status.save(update_fields=["state", "since", "contact", "reason"])
+    elif event.kind in ("ended", "abandoned") and contact.agent_id:
+        status = AgentStatus.objects.select_for_update().filter(pk=contact.agent_id, state=S.ON_CALL,
+                                                                contact=contact).first()
+        if status is not None and event.occurred_at >= status.since:
+            status.state, status.since = S.AFTER_CALL_WORK, event.occurred_at
+            status.save(update_fields=["state", "since"])
+
+
+# --- contacts entered or edited by people ------------------------------------------------------------------
+
+EDITABLE = (*Contact.SUMMARY_FIELDS, "outcome", "customer")
+
+
+def _derive_times(contact: Contact) -> None:
+    if contact.answered_at and contact.answered_at < contact.offered_at:
+        raise FieldError(_("A contact cannot be answered before it was offered."), field="answered_at",
+                         code="invalid")
+    if contact.ended_at and contact.ended_at < (contact.answered_at or contact.offered_at):
+        raise FieldError(_("A contact cannot end before it began."), field="ended_at", code="invalid")
+    start = contact.offered_at
+    if contact.answered_at:
+        contact.wait_seconds = round((contact.answered_at - start).total_seconds())
+    if contact.answered_at and contact.ended_at:
+        contact.talk_seconds = round((contact.ended_at - contact.answered_at).total_seconds())
+        contact.handle_seconds = contact.talk_seconds + (contact.wrap_up_seconds or 0)
+    if contact.ended_at is None:
+        contact.state = Contact.State.IN_PROGRESS if contact.answered_at else Contact.State.OFFERED
+    elif contact.answered_at or contact.channel not in (Contact.Channel.INBOUND_CALL, Contact.Channel.OUTBOUND_CALL):
+        contact.state = Contact.State.COMPLETED
+    else:
+        contact.state = (Contact.State.ABANDONED if contact.channel == Contact.Channel.INBOUND_CALL
+                         else Contact.State.NOT_ANSWERED)
+        if contact.state == Contact.State.ABANDONED:
+            contact.wait_seconds = round((contact.ended_at - start).total_seconds())
+
+
+@transaction.atomic
+def contact_create(*, actor: User, channel: str, offered_at: datetime | None = None, caller_number: str = "",
+                   called_number: str = "", customer: Customer | None = None, answered_at: datetime | None = None,
+                   ended_at: datetime | None = None, outcome: str = "", recording_url: str = "",
+                   **summary: str) -> Contact:
+    """R3.1: record a contact by hand — a fax (R3.5: with the time received), an e-mail, a walk-in, or a call
+    the agent types in. The agent is the one who records it; the customer is matched by number if not given.
+    An inbound call typed in is offered to the agent's workbench (contact_offered)."""
+    _require(actor, "contacts.contact:edit")
+    if channel not in Contact.Channel.values:
+        raise FieldError(_("Unknown channel."), field="channel", code="invalid_choice")
+    unknown = set(summary) - set(Contact.SUMMARY_FIELDS)
+    if unknown:
+        raise FieldError(_("Unknown field."), field=sorted(unknown)[0], code="invalid")
+    if outcome not in Contact.Outcome.values:
+        raise FieldError(_("Unknown outcome."), field="outcome", code="invalid_choice")
+    if recording_url.strip() and not recording_url.strip().lower().startswith(("http://", "https://")):
+        raise FieldError(_("The recording link is an http(s) URL."), field="recording_url", code="invalid")
+    offered_at = offered_at or clock.now()
+    if offered_at > clock.now() + timedelta(minutes=5):
+        raise FieldError(_("A contact cannot lie in the future."), field="offered_at", code="invalid")
+    contact = Contact(channel=channel, source=Contact.Source.MANUAL, offered_at=offered_at,
+                      offered_slot=quarter_hour(offered_at), caller_number=normalise_number(caller_number),
+                      called_number=normalise_number(called_number), agent=actor,
+                      agent_extension=(actor.extension or "")[:32], answered_at=answered_at, ended_at=ended_at,
+                      outcome=outcome, recording_url=recording_url.strip(), created_by=actor,
+                      **{k: (v or "").strip() for k, v in summary.items()})
+    _derive_times(contact)
+    if customer is None:
+        number = contact.customer_number_side
+        customer_id = customer_id_for_number(number)
+        contact.customer_id = customer_id
+    else:
+        contact.customer = customer
+    contact.full_clean(exclude=["offered_slot", "tickets"])
+    contact.save()
+    if channel == Contact.Channel.INBOUND_CALL and contact.ended_at is None:
+        _offered_on_commit(contact.pk, actor.pk)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: User, contact: Contact, changes: dict[str, Any]) -> Contact:
+    """R3.1 [002]: the agent records the 5W1H summary, the outcome and the customer; kept in the history."""
+    _require(actor, "contacts.contact:edit")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise FieldError(_("This field cannot be changed."), field=sorted(unknown)[0], code="read_only")
+    if "outcome" in changes and changes["outcome"] not in Contact.Outcome.values:
+        raise FieldError(_("Unknown outcome."), field="outcome", code="invalid_choice")
+    fields = []
+    for name, value in changes.items():
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(contact, name) != value:
+            setattr(contact, name, value)
+            fields.append(name)
+    if fields:
+        contact.full_clean(exclude=["offered_slot", "tickets"])
+        contact.save(update_fields=[*fields, "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def contact_link_ticket(*, actor: User, contact: Contact, ticket) -> Contact:
+    """R3.1: link a contact to the ticket it created or concerns (several contacts per ticket)."""
+    _require(actor, "contacts.contact:edit")
+    if contact.customer_id and ticket.customer_id and contact.customer_id != ticket.customer_id:
+        raise FieldError(_("The ticket belongs to another customer."), field="ticket", code="invalid")
+    contact.tickets.add(ticket)
+    if contact.customer_id is None and ticket.customer_id:
+        Contact.objects.filter(pk=contact.pk).update(customer_id=ticket.customer_id)
+        contact.customer_id = ticket.customer_id
+    return contact
