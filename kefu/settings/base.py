@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.tickets",
     "kefu.sla",
+    "kefu.complaints",
+    "kefu.service_exceptions",
     "kefu.workforce",
 ]
 
