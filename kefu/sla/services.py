@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -225,6 +226,47 @@ def clock_extend(*, actor: User, sla_clock: SlaClock, new_deadline: datetime, co
     return extension
 
 
+# --- clocks on other objects ----------------------------------------------------------------------------
+
+@transaction.atomic
+def clock_start(policy_code: str, target: Any, start: datetime, *, label: str = "") -> SlaClock | None:
+    """R11.2: start the clock of a policy on an object that is not a ticket — a complaint follow-up callback
+    (R5.4 [000], one month) or a service exception's first assessment (R6.2 [001], N minutes). The object is
+    named by the policy's target and its primary key; `label` is what notifications call it. An inactive or
+    missing policy starts nothing (an administrator switched it off)."""
+    policy = SlaPolicy.objects.filter(code=policy_code, is_active=True).first()
+    if policy is None:
+        return None
+    deadline = arithmetic.deadline(_spec(policy), start, policy.amount.normalize(), policy.unit)
+    warn_at = _warn_at(policy, start, deadline)
+    return SlaClock.objects.create(
+        policy=policy, target_type=policy.target, target_id=target.pk, target_label=(label or str(target))[:100],
+        started_at=start, deadline=deadline, warn_at=warn_at,
+        next_check_at=min(t for t in (warn_at, deadline) if t is not None))
+
+
+def clocks_for_target(target_type: str, target_id: int):
+    """The clocks running or run on one non-ticket object, oldest first."""
+    return (SlaClock.objects.filter(target_type=target_type, target_id=target_id).select_related("policy")
+            .prefetch_related("escalations", "extensions").order_by("started_at", "id"))
+
+
+@transaction.atomic
+def clocks_stop_for_target(target_type: str, target_id: int, *, at: datetime | None = None,
+                           policy_code: str | None = None) -> int:
+    """Stop the object's clocks (e.g. the assessment is done); a stop after the deadline counts as missed."""
+    at = at or kefu_clock.now()
+    clocks = SlaClock.objects.filter(target_type=target_type, target_id=target_id).exclude(
+        state=SlaClock.State.STOPPED)
+    if policy_code:
+        clocks = clocks.filter(policy__code=policy_code)
+    stopped = 0
+    for sla_clock in clocks.select_for_update():
+        _stop(sla_clock, at)
+        stopped += 1
+    return stopped
+
+
 # --- the sweep -----------------------------------------------------------------------------------------
 
 def _next_check(sla_clock: SlaClock, fired: set[int], now: datetime) -> datetime | None:
@@ -289,7 +331,15 @@ class _Batch:
             else:
                 message = str(_("Escalation: %(policy)s of ticket %(number)s was due at %(deadline)s and is "
                                 "overdue."))
+            if ticket is None and sla_clock.target_type:
+                # A clock on a complaint follow-up or a service exception names that object instead.
+                if step == 0:
+                    message = str(_("%(policy)s of %(object)s is due at %(deadline)s."))
+                else:
+                    message = str(_("Escalation: %(policy)s of %(object)s was due at %(deadline)s and is "
+                                    "overdue."))
             message = message % {"policy": sla_clock.policy.name, "number": ticket.number if ticket else "—",
+                                 "object": sla_clock.target_label or sla_clock.get_target_type_display(),
                                  "deadline": local}
         self.notifications += [Notification(user=u, ticket=ticket, message=message[:255]) for u in users]
         if ticket is not None:

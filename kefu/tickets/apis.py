@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,10 +37,20 @@ def _detail(request, pk: int) -> Response:
     return Response(TicketDetailOutput(selectors.ticket_detail_for(request.user, pk)).data)
 
 
+class TicketCursorPagination(CursorPagination):
+    """No COUNT over a million tickets: the list pages by cursor, newest first."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 class TicketListCreateApi(ListAPIView):
     permission = "tickets.ticket:view"
     write_permission = "tickets.ticket:create"
     serializer_class = TicketListOutput
+    pagination_class = TicketCursorPagination
 
     def get_queryset(self):
         params = {name: self.request.query_params.get(name) for name in selectors.FILTERS}
