@@ -92,6 +92,12 @@ class SlaClock(models.Model):
 
     policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", null=True, blank=True)
+    # A clock on something other than a ticket (a complaint follow-up callback R5.4, a service exception's first
+    # assessment R6.2): the policy's target and the object's id, with a label for notifications.
+    target_type = models.CharField(_("applies to"), max_length=24, blank=True, default="",
+                                   choices=SlaPolicy.Target.choices)
+    target_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    target_label = models.CharField(_("object"), max_length=100, blank=True, default="")
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started"))
     deadline = models.DateTimeField(_("deadline"))
@@ -111,6 +117,7 @@ class SlaClock(models.Model):
             models.Index(fields=["next_check_at"], name="sla_clock_due",
                          condition=models.Q(state="running", next_check_at__isnull=False)),
             models.Index(fields=["state", "deadline"], name="sla_clock_state_deadline"),
+            models.Index(fields=["target_type", "target_id"], name="sla_clock_target"),
         ]
 
     def __str__(self) -> str:
