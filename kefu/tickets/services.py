@@ -3,6 +3,7 @@ one TicketEvent per change, side effects queued on commit."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -155,8 +156,10 @@ def ticket_create(
 
         reporter_phone = parse_phone(reporter_phone, field="reporter_phone").number
     now = clock.now()
+    # The number is drawn last (below), so that the day's counter row stays locked only for the end of the
+    # transaction and concurrent creators wait on it for as short a time as possible.
     ticket = Ticket.objects.create(
-        number=next_ticket_number(), kind=kind, title=title[:200], customer=customer, description=description,
+        number=f"TMP-{uuid.uuid4().hex}", kind=kind, title=title[:200], customer=customer, description=description,
         category=category, priority=priority or Priority.objects.filter(is_default=True).first()
         or Priority.objects.order_by("rank").first(),
         state=initial, channel=channel, team=team or kind.default_team, assignee=assignee, created_by=actor,
@@ -174,6 +177,8 @@ def ticket_create(
         from kefu.sla.services import clocks_start_for_ticket
 
         clocks_start_for_ticket(ticket)
+    ticket.number = next_ticket_number()
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     if assignee is not None:
         _notify(assignee, ticket, str(_("Ticket %(number)s is assigned to you: %(title)s")
                                       % {"number": ticket.number, "title": ticket.title}))
