@@ -159,7 +159,7 @@ def ticket_create(
     # The number is drawn last (below), so that the day's counter row stays locked only for the end of the
     # transaction and concurrent creators wait on it for as short a time as possible.
     ticket = Ticket.objects.create(
-        number=f"TMP-{uuid.uuid4().hex}", kind=kind, title=title[:200], customer=customer, description=description,
+        number=f"TMP-{uuid.uuid4().hex[:28]}", kind=kind, title=title[:200], customer=customer, description=description,
         category=category, priority=priority or Priority.objects.filter(is_default=True).first()
         or Priority.objects.order_by("rank").first(),
         state=initial, channel=channel, team=team or kind.default_team, assignee=assignee, created_by=actor,
