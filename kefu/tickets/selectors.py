@@ -27,10 +27,17 @@ def ticket_queryset_for(user) -> QuerySet[Ticket]:
 def ticket_get_for(user, pk: int) -> Ticket:
     ticket = (ticket_queryset_for(user).select_related("kind", "state", "priority", "category", "team", "assignee",
                                                        "customer", "created_by", "kind__workflow")
-              .filter(pk=pk).first())
-    if ticket is None:
+              .filter(pk=pk).order_by())
+    return _one(ticket)
+
+
+def _one(queryset) -> Ticket:
+    """The single row of a primary-key query, without the default ORDER BY that .first() adds (which can make
+    PostgreSQL walk the created_at index of a million tickets instead of using the primary key)."""
+    rows = list(queryset[:1])
+    if not rows:
         raise Http404
-    return ticket
+    return rows[0]
 
 
 def _clocks_queryset():
@@ -42,22 +49,17 @@ def _clocks_queryset():
 def ticket_detail_for(user, pk: int) -> Ticket:
     """A ticket with its timeline and dispatches in a fixed number of queries, however long its history."""
     ticket = (ticket_queryset_for(user)
-              .select_related("kind", "state", "priority", "category", "team", "assignee", "customer", "created_by")
+              .select_related("kind", "state", "priority", "category", "team", "assignee", "customer")
               .prefetch_related(Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
                                 Prefetch("clocks", queryset=_clocks_queryset()),
                                 Prefetch("dispatches", queryset=Dispatch.objects.select_related(
                                     "team", "assignee", "dispatched_by")))
-              .filter(pk=pk).first())
-    if ticket is None:
-        raise Http404
-    return ticket
+              .filter(pk=pk).order_by())
+    return _one(ticket)
 
 
 def ticket_by_number_for(user, number: str) -> Ticket:
-    ticket = ticket_queryset_for(user).select_related("state").filter(number=number.strip().upper()).first()
-    if ticket is None:
-        raise Http404
-    return ticket
+    return _one(ticket_queryset_for(user).select_related("state").filter(number=number.strip().upper()).order_by())
 
 
 FILTERS = ("state", "kind", "team", "assignee", "priority", "customer", "created_from", "created_to", "overdue",

@@ -1,7 +1,7 @@
 """Web pages for tickets. Thin: selectors read, services write, as the API does."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -165,7 +165,9 @@ class TicketStatusView(View):
         number = request.GET.get("number", "").strip()
         ticket = sentence = None
         if number:
-            ticket = selectors.ticket_queryset_for(request.user).select_related("state").filter(
-                number=number.upper()).first()
+            try:
+                ticket = selectors.ticket_by_number_for(request.user, number)
+            except Http404:
+                ticket = None
             sentence = services.ticket_status_sentence(ticket) if ticket else None
         return render(request, "tickets/status.html", {"number": number, "ticket": ticket, "sentence": sentence})
