@@ -6,3 +6,10 @@ class ComplaintsConfig(AppConfig):
     name = "kefu.complaints"
     label = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from kefu.core import periodic
+
+        from . import services
+
+        periodic.register("complaints.follow_ups", services.complaints_schedule_follow_ups)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, time, timedelta
 
+from django.db import OperationalError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from kefu.accounts.models import User
 from kefu.core import clock, tunables
 from kefu.core.api import error_body
-from kefu.core.errors import FieldError
+from kefu.core.errors import FieldError, KefuError
 from kefu.customers.selectors import can_see_pii, customer_get_for
 
 from . import cdr, figures, selectors, services
@@ -82,7 +83,11 @@ class TelephonyEventsApi(APIView):
             code = first["code"] if first["code"] == "unknown_event_type" else "invalid"
             return Response(error_body(code, _("The input is not valid; see the fields."), fields=errors.items,
                                        field=first["field"]), status=400)
-        results = services.telephony_events_ingest(events=events, live=True)
+        try:
+            results = services.telephony_events_ingest(events=events, live=True)
+        except OperationalError:
+            # Still locked after the retries: the sender sends again; event ids make that safe.
+            raise KefuError(_("The database is busy; send the events again."), code="busy", status=503) from None
         return Response({"results": [result.as_dict() for result in results]})
 
 

@@ -205,3 +205,19 @@ def interval_volumes(*, start: datetime, end: datetime, interval_minutes: int = 
     figures = call_figures(start=start, end=end, group_by=("interval",), interval_minutes=interval_minutes,
                            queue_ids=queue_ids)
     return {row.interval_start: row.offered for row in figures.rows}
+
+
+def queue_interval_volumes(*, start: datetime, end: datetime, interval_minutes: int = 30) -> dict[str, list[tuple[
+        datetime, int]]]:
+    """R9.1: offered calls per queue (by its PBX code) and interval, in the shape the workforce forecast
+    records (`kefu.workforce.services.interval_volumes_record(queue_code=…, interval_minutes=…, counts=…)`);
+    intervals without calls are not listed."""
+    from .models import Queue
+
+    figures = call_figures(start=start, end=end, group_by=("queue", "interval"), interval_minutes=interval_minutes)
+    codes = dict(Queue.objects.values_list("pk", "code"))
+    volumes: dict[str, list[tuple[datetime, int]]] = {}
+    for row in figures.rows:
+        if row.queue_id is not None:
+            volumes.setdefault(codes[row.queue_id], []).append((row.interval_start, row.offered))
+    return volumes

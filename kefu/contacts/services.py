@@ -3,12 +3,14 @@ replay and listen commands, the CDR import, the web pages and the API."""
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -215,108 +217,231 @@ class IngestResult:
                 "warnings": self.warnings}
 
 
+RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03"})  # deadlock, serialization failure, lock not available
+
+
+def _retryable(error: OperationalError) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES or "database is locked" in str(error)
+
+
 def telephony_events_ingest(*, events: list[CallEvent], live: bool = False) -> list[IngestResult]:
-    """R3.6: record a batch of call events in one transaction; see telephony_event_ingest."""
-    with transaction.atomic():
-        return [_ingest(event, live=live) for event in events]
+    """R3.6: record a batch of call events in one transaction (see telephony_event_ingest); the results come
+    back in the order of the batch."""
+    if not events:
+        return []
+    for attempt in range(4):
+        try:
+            with transaction.atomic():
+                return _ingest_batch(events, live=live)
+        except OperationalError as error:
+            # Two batches can meet on an agent's state row in opposite order; the database breaks the cycle
+            # by failing one of them, which simply runs again (its events were not recorded).
+            if attempt == 3 or not _retryable(error):
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def telephony_event_ingest(*, event: CallEvent, live: bool = False) -> IngestResult:
     """R3.6: record one call event and rebuild its contact.
 
-    Idempotent by (source, event id): the event row is inserted first, and the unique constraint refuses a
-    repeat — also when two deliveries race — so a repeat changes nothing. The contact is found or created
-    under the unique call id and locked; then it is rebuilt from all events of the call (`fold`), so events
-    that arrive out of order, or before the call's offer, still build the right contact. `live` events
-    (the endpoint, the AMI listener) also move the agent's state and fire `contact_offered`; a replay does not.
+    Idempotent by (source, event id): event rows are inserted under their unique constraint (INSERT … ON
+    CONFLICT DO NOTHING), so a repeat — also two deliveries racing — changes nothing. The contacts are found
+    (locked, in call-id order) or created under the unique call id; then each is rebuilt from all events of
+    its call (`fold`), so events that arrive out of order, or before the call's offer, still build the right
+    contact. `live` events (the endpoint, the AMI listener) also move the agent's state and fire
+    `contact_offered`; a replay does not.
     """
-    with transaction.atomic():
-        return _ingest(event, live=live)
+    return telephony_events_ingest(events=[event], live=live)[0]
 
 
-def _ingest(event: CallEvent, *, live: bool) -> IngestResult:
-    try:
-        with transaction.atomic():
-            TelephonyEvent.objects.create(source=event.source, event_id=event.event_id, call_id=event.call_id,
-                                          kind=event.kind, occurred_at=event.occurred_at, data=event.data())
-    except IntegrityError:
-        contact_id = Contact.objects.filter(call_id=event.call_id).values_list("id", flat=True).first()
-        return IngestResult(event.event_id, "duplicate", contact_id)
-    contact, created = _contact_for_call(event)
-    rows = TelephonyEvent.objects.filter(call_id=event.call_id).values_list("kind", "occurred_at", "data",
-                                                                           "event_id")
-    folded = fold(FoldEvent(kind, at, data or {}, event_id) for kind, at, data, event_id in rows)
-    _apply_fold(contact, folded, created=created)
-    warnings = ["call_not_offered_yet"] if folded.missing_offer else []
+def _insert_rows(objs: list[Any], conflict: tuple[str, ...], returning: tuple[str, ...]) -> set[tuple]:
+    """Multi-row INSERT … ON CONFLICT (…) DO NOTHING RETURNING …: the unique constraint decides, whatever runs
+    at the same time (PostgreSQL waits for a concurrent insert of the same key to commit; SQLite's write lock
+    serialises writers). Returns the `returning` values of the rows actually inserted. PostgreSQL and SQLite
+    ≥ 3.35; no check-then-insert, no savepoint."""
+    if not objs:
+        return set()
+    meta = objs[0]._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    head = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ")
+    tail = (f" ON CONFLICT ({', '.join(quote(meta.get_field(n).column) for n in conflict)}) DO NOTHING "
+            f"RETURNING {', '.join(quote(meta.get_field(n).column) for n in returning)}")
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    chunk = max(1, 15000 // len(fields))  # under SQLite's and PostgreSQL's parameter limits
+    inserted: set[tuple] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), chunk):
+            part = objs[start:start + chunk]
+            params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in part for f in fields]
+            cursor.execute(head + ", ".join([row_sql] * len(part)) + tail, params)
+            inserted.update(tuple(row) for row in cursor.fetchall())
+    return inserted
+
+
+def _ingest_batch(events: list[CallEvent], *, live: bool) -> list[IngestResult]:
+    # 1. The event rows; the first of a repeated id in the batch is the one that may be new.
+    first: dict[tuple[str, str], int] = {}
+    rows = []
+    for index, event in enumerate(events):
+        key = (event.source, event.event_id)
+        if key not in first:
+            first[key] = index
+            rows.append(TelephonyEvent(source=event.source, event_id=event.event_id, call_id=event.call_id,
+                                       kind=event.kind, occurred_at=event.occurred_at, data=event.data()))
+    inserted = _insert_rows(rows, ("source", "event_id"), ("source", "event_id"))
+    applied = [index for index, event in enumerate(events)
+               if (event.source, event.event_id) in inserted and first[(event.source, event.event_id)] == index]
+    by_call: dict[str, list[CallEvent]] = {}
+    for index in applied:
+        by_call.setdefault(events[index].call_id, []).append(events[index])
+    call_ids = sorted(by_call)
+    # 2. Their contacts, locked in call-id order (so two batches never wait on each other in a circle), or
+    # created under the unique call id. A contact made by telephony has no history row: its events are.
+    contacts: dict[str, Contact] = {}
+    created: set[str] = set()
+    folded: dict[str, Any] = {}
+    if call_ids:
+        contacts = {c.call_id: c for c in Contact.objects.select_for_update().filter(call_id__in=call_ids)
+                    .order_by("call_id")}
+        new = []
+        for call_id in call_ids:
+            if call_id not in contacts:
+                earliest = min(by_call[call_id], key=lambda e: e.occurred_at)
+                new.append(Contact(
+                    call_id=call_id, source=Contact.Source.TELEPHONY, offered_at=earliest.occurred_at,
+                    offered_slot=quarter_hour(earliest.occurred_at), state=Contact.State.OFFERED,
+                    channel=Contact.Channel.OUTBOUND_CALL if earliest.direction == "outbound"
+                    else Contact.Channel.INBOUND_CALL))
+        if new:
+            by_id = {obj.call_id: obj for obj in new}
+            for pk, call_id in _insert_rows(new, ("call_id",), ("id", "call_id")):
+                obj = by_id[call_id]
+                obj.pk, obj._state.adding, obj._state.db = pk, False, connection.alias
+                contacts[call_id] = obj
+                created.add(call_id)
+            late = [call_id for call_id in by_id if call_id not in contacts]
+            if late:  # another delivery created them first; its transaction has committed by now
+                contacts.update({c.call_id: c for c in Contact.objects.select_for_update()
+                                 .filter(call_id__in=late).order_by("call_id")})
+        # 3. Rebuild each contact from all events of its call.
+        history: dict[str, list[FoldEvent]] = {call_id: [] for call_id in call_ids}
+        for call_id, kind, at, data, event_id in TelephonyEvent.objects.filter(call_id__in=call_ids).order_by(
+                ).values_list("call_id", "kind", "occurred_at", "data", "event_id"):
+            history[call_id].append(FoldEvent(kind, at, data or {}, event_id))
+        folded = {call_id: fold(history[call_id]) for call_id in call_ids}
+        _apply_folds(contacts, folded, created=created, by_call=by_call)
+    # 4. Results, and what live events do beyond the contact.
+    results: list[IngestResult] = []
+    missing = {e.call_id for e in events if e.call_id not in contacts}
+    known = dict(Contact.objects.filter(call_id__in=sorted(missing)).values_list("call_id", "id")) if missing else {}
+    applied_set = set(applied)
+    for index, event in enumerate(events):
+        contact = contacts.get(event.call_id)
+        contact_id = contact.pk if contact is not None else known.get(event.call_id)
+        if index in applied_set:
+            warnings = ["call_not_offered_yet"] if folded[event.call_id].missing_offer else []
+            results.append(IngestResult(event.event_id, "applied", contact_id, warnings))
+        else:
+            results.append(IngestResult(event.event_id, "duplicate", contact_id))
     if live:
-        _agent_follows_call(event, contact)
-        if event.kind == "offered":
-            _offered_on_commit(contact.pk, agent_id_for(event.agent) if event.agent else None)
-    return IngestResult(event.event_id, "applied", contact.pk, warnings)
+        in_order = sorted(applied, key=lambda i: events[i].occurred_at)
+        _agents_follow_calls([(events[i], contacts[events[i].call_id]) for i in in_order])
+        for index in in_order:
+            event = events[index]
+            if event.kind == "offered" and OFFER_LISTENERS:
+                _offered_on_commit(contacts[event.call_id].pk, agent_id_for(event.agent) if event.agent else None)
+    return results
 
 
-def _contact_for_call(event: CallEvent) -> tuple[Contact, bool]:
-    """The contact of a call, locked for this transaction; created (under the unique call id) if new."""
-    contact = Contact.objects.select_for_update().filter(call_id=event.call_id).first()
-    if contact is not None:
-        return contact, False
-    channel = Contact.Channel.OUTBOUND_CALL if event.direction == "outbound" else Contact.Channel.INBOUND_CALL
-    try:
-        with transaction.atomic():
-            return Contact.objects.create(
-                call_id=event.call_id, source=Contact.Source.TELEPHONY, channel=channel,
-                offered_at=event.occurred_at, offered_slot=quarter_hour(event.occurred_at),
-                state=Contact.State.OFFERED), True
-    except IntegrityError:
-        # Another delivery of the same call created it first; its transaction has committed by now.
-        return Contact.objects.select_for_update().get(call_id=event.call_id), False
+def queue_ids_for(codes: Iterable[str]) -> dict[str, int]:
+    """queue_id_for for many names at once."""
+    wanted = sorted({code[:64] for code in codes if code})
+    found = dict(Queue.objects.filter(code__in=wanted).values_list("code", "pk")) if wanted else {}
+    for code in wanted:
+        if code not in found:
+            found[code] = queue_id_for(code)
+    return found
 
 
-def _apply_fold(contact: Contact, folded, *, created: bool) -> None:
-    """Write what the events determine, only the fields that changed, in one UPDATE (no history row per
-    event: the event log is the machine's history; people's edits go through contact_update)."""
-    channel = contact.channel
-    if contact.channel in (Contact.Channel.INBOUND_CALL, Contact.Channel.OUTBOUND_CALL):
-        channel = Contact.Channel.OUTBOUND_CALL if folded.direction == "outbound" else Contact.Channel.INBOUND_CALL
-    wrap_up = folded.wrap_up_seconds if folded.wrap_up_seconds is not None else contact.wrap_up_seconds
-    values: dict[str, Any] = {
-        "channel": channel,
-        "source": Contact.Source.TELEPHONY,
-        "caller_number": folded.caller or contact.caller_number,
-        "called_number": folded.called or contact.called_number,
-        "offered_at": folded.offered_at,
-        "offered_slot": quarter_hour(folded.offered_at),
-        "queued_at": folded.queued_at,
-        "answered_at": folded.answered_at,
-        "ended_at": folded.ended_at,
-        "wait_seconds": folded.wait_seconds,
-        "talk_seconds": folded.talk_seconds,
-        "hold_seconds": folded.hold_seconds,
-        "wrap_up_seconds": wrap_up,
-        "handle_seconds": None if folded.talk_seconds is None else folded.talk_seconds + (wrap_up or 0),
-        "state": folded.state,
-        "missing_offer": folded.missing_offer,
-        "transferred_to": folded.transferred_to,
-        "transfer_count": folded.transfer_count,
-        "recording_url": folded.recording_url or contact.recording_url,
-    }
-    if folded.queue:
-        values["queue_id"] = queue_id_for(folded.queue)
-    if folded.agent and folded.agent != contact.agent_extension:
-        values["agent_extension"] = folded.agent[:32]
-        agent_id = agent_id_for(folded.agent)
-        if agent_id is not None:
-            values["agent_id"] = agent_id
-    if contact.customer_id is None:
-        number = values["called_number"] if channel == Contact.Channel.OUTBOUND_CALL else values["caller_number"]
-        if number and (created or number != contact.customer_number_side):
-            values["customer_id"] = customer_id_for_number(number)
-    changed = {name: value for name, value in values.items() if getattr(contact, name) != value}
-    if changed:
-        changed["updated_at"] = clock.now()
-        Contact.objects.filter(pk=contact.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(contact, name, value)
+def _apply_folds(contacts: dict[str, Contact], folded: dict[str, Any], *, created: set[str],
+                 by_call: dict[str, list[CallEvent]]) -> None:
+    """Write what the events determine, only the fields that changed (no history row per event: the event log
+    is the machine's history; people's edits go through contact_update). Queue, agent and customer are
+    looked up for the whole batch at once."""
+    plans: dict[str, dict[str, Any]] = {}
+    queue_codes, agent_refs, numbers = set(), set(), set()
+    for call_id, call in folded.items():
+        contact = contacts[call_id]
+        channel = contact.channel
+        if channel in (Contact.Channel.INBOUND_CALL, Contact.Channel.OUTBOUND_CALL):
+            channel = Contact.Channel.OUTBOUND_CALL if call.direction == "outbound" else Contact.Channel.INBOUND_CALL
+        wrap_up = call.wrap_up_seconds if call.wrap_up_seconds is not None else contact.wrap_up_seconds
+        values: dict[str, Any] = {
+            "channel": channel, "source": Contact.Source.TELEPHONY,
+            "caller_number": call.caller or contact.caller_number,
+            "called_number": call.called or contact.called_number,
+            "offered_at": call.offered_at, "offered_slot": quarter_hour(call.offered_at),
+            "queued_at": call.queued_at, "answered_at": call.answered_at, "ended_at": call.ended_at,
+            "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
+            "hold_seconds": call.hold_seconds, "wrap_up_seconds": wrap_up,
+            "handle_seconds": None if call.talk_seconds is None else call.talk_seconds + (wrap_up or 0),
+            "state": call.state, "missing_offer": call.missing_offer, "transferred_to": call.transferred_to,
+            "transfer_count": call.transfer_count, "recording_url": call.recording_url or contact.recording_url,
+        }
+        # The folded queue can only change with an event that names one (or on a contact without one).
+        if call.queue and (contact.queue_id is None or any(e.queue for e in by_call[call_id])):
+            values["@queue"] = call.queue
+            queue_codes.add(call.queue)
+        if call.agent and call.agent != contact.agent_extension:
+            values["agent_extension"] = call.agent[:32]
+            values["@agent"] = call.agent
+            agent_refs.add(call.agent)
+        if contact.customer_id is None:
+            number = values["called_number"] if channel == Contact.Channel.OUTBOUND_CALL else values["caller_number"]
+            if number and (call_id in created or number != contact.customer_number_side):
+                values["@number"] = number
+                numbers.add(number)
+        plans[call_id] = values
+    queues = queue_ids_for(queue_codes) if queue_codes else {}
+    agents = agent_ids_for(agent_refs) if agent_refs else {}
+    customers = customer_ids_for_numbers(numbers) if numbers else {}
+    now = clock.now()
+    groups: dict[tuple[str, ...], list[Contact]] = {}
+    for call_id, values in plans.items():
+        contact = contacts[call_id]
+        if "@queue" in values:
+            values["queue_id"] = queues.get(values.pop("@queue")[:64])
+        if "@agent" in values:
+            agent_id = agents.get(values.pop("@agent"))
+            if agent_id is not None:
+                values["agent_id"] = agent_id
+        if "@number" in values:
+            values["customer_id"] = customers.get(values.pop("@number"))
+        fields = tuple(name for name, value in values.items() if getattr(contact, name) != value)
+        if fields:
+            for name in fields:
+                setattr(contact, name, values[name])
+            contact.updated_at = now
+            groups.setdefault((*fields, "updated_at"), []).append(contact)
+    _update_rows(groups)
+
+
+def _update_rows(groups: dict[tuple[str, ...], list[Contact]]) -> None:
+    """UPDATE … SET <the changed fields> WHERE id = …, one prepared statement per set of changed fields run
+    with executemany: Django's bulk_update builds a CASE expression per field and object, which costs more
+    than the database work here."""
+    quote = connection.ops.quote_name
+    meta = Contact._meta
+    with connection.cursor() as cursor:
+        for names, rows in groups.items():
+            fields = [meta.get_field(name) for name in names]
+            sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+                   f"WHERE {quote(meta.pk.column)} = %s")
+            cursor.executemany(sql, [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+                                     + [row.pk] for row in rows])
 
 
 # --- agent states ------------------------------------------------------------------------------------------
@@ -372,26 +497,50 @@ def _leave_state(status: AgentStatus, now: datetime) -> None:
             updated_at=now)
 
 
-def _agent_follows_call(event: CallEvent, contact: Contact) -> None:
-    """Live telephony moves the agent: answered → on a call; the call ends → after-call work. Events older
-    than the agent's current state (late deliveries) do not move him back in time."""
-    if event.kind == "answered" and contact.agent_id:
-        agent = User.objects.filter(pk=contact.agent_id).first()
-        if agent is None:
-            return
-        status = agent_status_of(agent, now=event.occurred_at)
-        status = AgentStatus.objects.select_for_update().get(pk=status.pk)
-        if status.state == S.ON_CALL and status.contact_id == contact.pk or event.occurred_at < status.since:
-            return
-        _leave_state(status, event.occurred_at)
-        status.state, status.since, status.contact, status.reason = S.ON_CALL, event.occurred_at, contact, ""
-        status.save(update_fields=["state", "since", "contact", "reason"])
-    elif event.kind in ("ended", "abandoned") and contact.agent_id:
-        status = AgentStatus.objects.select_for_update().filter(pk=contact.agent_id, state=S.ON_CALL,
-                                                                contact=contact).first()
-        if status is not None and event.occurred_at >= status.since:
+def _agents_follow_calls(items: list[tuple[CallEvent, Contact]]) -> None:
+    """Live telephony moves the agents (items in time order): answered → on a call; the call ends → after-call
+    work. An event older than the agent's current state (a late delivery) does not move him back in time.
+    The agents' rows are locked in id order, after the contacts; each transition is kept in the history with
+    the time it happened."""
+    relevant = [(event, contact) for event, contact in items
+                if contact.agent_id and event.kind in ("answered", "ended", "abandoned")]
+    if not relevant:
+        return
+    agent_ids = sorted({contact.agent_id for _event, contact in relevant})
+    statuses = {status.pk: status for status in AgentStatus.objects.select_for_update().filter(
+        pk__in=agent_ids).order_by("pk")}
+    snapshots: list[AgentStatus] = []
+    for event, contact in relevant:
+        status = statuses.get(contact.agent_id)
+        if event.kind == "answered":
+            if status is None:
+                status = statuses[contact.agent_id] = agent_status_of(User(pk=contact.agent_id),
+                                                                      now=event.occurred_at)
+            if status.state == S.ON_CALL and status.contact_id == contact.pk or event.occurred_at < status.since:
+                continue
+            _leave_state(status, event.occurred_at)
+            status.state, status.since, status.contact_id, status.reason = S.ON_CALL, event.occurred_at, contact.pk, ""
+        elif (status is not None and status.state == S.ON_CALL and status.contact_id == contact.pk
+              and event.occurred_at >= status.since):
             status.state, status.since = S.AFTER_CALL_WORK, event.occurred_at
-            status.save(update_fields=["state", "since"])
+        else:
+            continue
+        snapshot = copy.copy(status)
+        snapshot._history_date = event.occurred_at
+        snapshots.append(snapshot)
+    if not snapshots:
+        return
+    final = {snapshot.pk: snapshot for snapshot in snapshots}
+    quote = connection.ops.quote_name
+    meta = AgentStatus._meta
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(meta.db_table)} SET {quote('state')} = %s, {quote('since')} = %s, "
+            f"{quote(meta.get_field('contact').column)} = %s, {quote('reason')} = %s "
+            f"WHERE {quote(meta.pk.column)} = %s",
+            [[s.state, meta.get_field("since").get_db_prep_save(s.since, connection), s.contact_id, s.reason, s.pk]
+             for s in final.values()])
+    AgentStatus.history.bulk_history_create(snapshots, update=True)
 
 
 # --- contacts entered or edited by people ------------------------------------------------------------------

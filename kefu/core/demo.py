@@ -107,6 +107,9 @@ def load(*, customers: int = 200, out: Callable[[str], None] = print) -> list[tu
     created = customers_with_details(customers, fake=fake)
     out(f"Demo customers: {Customer.objects.count()} in all, {created} new.")
     out(f"Demo tickets: {tickets(out=out)} new.")
+    from kefu.workforce import demo as workforce_demo
+
+    workforce_demo.load(out=out)  # a planning queue with call history and agents for the staffing pages
     return logins
 
 

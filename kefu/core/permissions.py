@@ -57,6 +57,34 @@ PERMISSIONS: dict[str, Any] = {
     "contacts.agent_state:view": _("See every agent's state"),
     "contacts.cdr:import": _("Import call detail records"),
     "workforce.staffing:view": _("Use the staffing, seat and headcount calculators (Erlang C and Erlang A)"),
+    "workforce.forecast:view": _("See contact-volume history and forecasts"),
+    "workforce.forecast:edit": _("Import contact-volume history and make forecasts"),
+    "workforce.plan:view": _("See shift templates, minimum agents and staffing plans"),
+    "workforce.plan:edit": _("Run the shift optimiser and make staffing plans"),
+    "workforce.roster:view": _("See every roster"),
+    "workforce.roster:edit": _("Make rosters, fix assignments by hand and publish rosters"),
+    "workforce.own_roster:view": _("See one's own published roster"),
+    "workforce.leave:request": _("Ask for leave naming a substitute"),
+    "workforce.leave:approve": _("Approve or reject the leave of one's direct reports"),
+    "workforce.leave:view": _("See one's own leave requests, those one substitutes on and those of one's reports"),
+    "workforce.any_leave:view": _("See every leave request"),
+    "workforce.surge:view": _("See surges (non-phone staff moved onto the phones)"),
+    "workforce.surge:switch": _("Start and end a surge"),
+    "complaints.complaint:view": _("See complaints and their follow-up callbacks"),
+    "complaints.complaint:create": _("Transfer a complaint to the complaint desk or register one that came in"),
+    "complaints.complaint:handle": _("Handle complaints: record, extend with consent, investigate, inform, close"),
+    "complaints.investigation:view": _("See investigations of complaints against staff"),
+    "complaints.deduction:view": _("See appraisal deductions from verified complaints"),
+    "service_exceptions.exception:report": _("Report a service exception"),
+    "service_exceptions.exception:view": _("See the service exceptions one reported, owns or whose team is involved"),
+    "service_exceptions.any_exception:view": _("See every service exception"),
+    "service_exceptions.exception:handle": _("Handle service exceptions as the service desk: assess, plan levels 2 "
+                                             "and 3, follow up, inform the customer, record the rating"),
+    "service_exceptions.exception:plan": _("Draft the handling plan of a service exception (the level decides who)"),
+    "service_exceptions.exception:plan_major": _("Plan level-1 service exceptions with the departments involved"),
+    "service_exceptions.plan:approve": _("Approve the plan of a level-1 service exception"),
+    "service_exceptions.ledger:view": _("Read the service exception ledger, its figures and analysis reports"),
+    "service_exceptions.link:create": _("Make signed links to the public service exception form"),
 }
 
 
@@ -69,7 +97,8 @@ class RoleDefinition:
 
 
 _STAFF = frozenset({"core.home:view", "core.api_docs:view", "accounts.directory:view", "accounts.profile:edit",
-                    "calendars.calendar:view"})
+                    "calendars.calendar:view", "service_exceptions.exception:report",
+                    "service_exceptions.exception:view"})
 _CUSTOMER_DESK = _STAFF | {"customers.customer:view", "customers.customer:edit", "customers.pii:reveal"}
 _CUSTOMER_READ = _STAFF | {"customers.customer:view", "customers.pii:reveal"}
 _TICKET_DESK = frozenset({"tickets.ticket:view", "tickets.any_ticket:view", "tickets.ticket:create",
@@ -81,34 +110,63 @@ _CONTACT_DESK = frozenset({"contacts.contact:view", "contacts.contact:edit", "co
                            "contacts.agent_state:change"})
 _CONTACT_LEAD = _CONTACT_DESK | {"contacts.figures:view", "contacts.agent_state:view"}
 _CONTACT_REPORTS = frozenset({"contacts.contact:view", "contacts.figures:view", "contacts.agent_state:view"})
+# R5 [003]: agents transfer complaints; the complaint desk (and its leads) handles them; R8.4 deductions.
+_COMPLAINT_AGENT = frozenset({"complaints.complaint:view", "complaints.complaint:create"})
+_COMPLAINT_DESK = _COMPLAINT_AGENT | {"complaints.complaint:handle", "complaints.investigation:view"}
+_COMPLAINT_READ = frozenset({"complaints.complaint:view", "complaints.investigation:view",
+                             "complaints.deduction:view"})
+# R6 [001]: the service desk assesses and plans levels 2–3; management plans and approves level 1.
+_EXCEPTION_DESK = frozenset({"service_exceptions.any_exception:view", "service_exceptions.exception:handle",
+                             "service_exceptions.exception:plan"})
+_EXCEPTION_READ = frozenset({"service_exceptions.any_exception:view", "service_exceptions.ledger:view"})
+_EXCEPTION_MANAGEMENT = _EXCEPTION_READ | {"service_exceptions.exception:plan",
+                                          "service_exceptions.exception:plan_major",
+                                          "service_exceptions.plan:approve", "service_exceptions.link:create"}
+# R9.5–R9.6: agents see their own roster and ask for leave; shift leads and supervisors plan, roster, approve
+# and start surges; management reads.
+_WORKFORCE_SELF = frozenset({"workforce.own_roster:view", "workforce.leave:request", "workforce.leave:view"})
+_WORKFORCE_LEAD = _WORKFORCE_SELF | {"workforce.forecast:view", "workforce.forecast:edit", "workforce.plan:view",
+                                     "workforce.plan:edit", "workforce.roster:view", "workforce.roster:edit",
+                                     "workforce.leave:approve", "workforce.surge:view", "workforce.surge:switch"}
+_WORKFORCE_READ = frozenset({"workforce.forecast:view", "workforce.plan:view", "workforce.roster:view",
+                             "workforce.leave:view", "workforce.any_leave:view", "workforce.surge:view"})
 
 # R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
-    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
+    RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK | _COMPLAINT_AGENT
+                   | _WORKFORCE_SELF),
     RoleDefinition("shift_lead", _("Shift lead"), _CONTACT_LEAD |
                    _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history", "tickets.work_order:assign",
-                                                    "workforce.staffing:view"}),
-    RoleDefinition("complaint_handler", _("Complaint handler"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
+                                                    "workforce.staffing:view"}
+                   | _COMPLAINT_DESK | _EXCEPTION_DESK | _WORKFORCE_LEAD),
+    RoleDefinition("complaint_handler", _("Complaint handler"),
+                   _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK | _COMPLAINT_DESK | _EXCEPTION_DESK
+                   | _WORKFORCE_SELF),
     RoleDefinition(
         "supervisor",
         _("Supervisor"),
         _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_LEAD
         | {"contacts.phrase:edit", "contacts.recording:listen", "contacts.cdr:import"}
         | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view",
-           "tickets.work_order:assign", "workforce.staffing:view"},
+           "tickets.work_order:assign", "workforce.staffing:view"}
+        | _COMPLAINT_DESK | _COMPLAINT_READ | _EXCEPTION_DESK | _EXCEPTION_READ | {"service_exceptions.link:create"}
+        | _WORKFORCE_LEAD | {"workforce.any_leave:view"},
     ),
     RoleDefinition("qa_inspector", _("Quality inspector"),
                    _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}
-                   | {"contacts.contact:view", "contacts.phrase:view", "contacts.recording:listen"}),
-    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK),
+                   | {"contacts.contact:view", "contacts.phrase:view", "contacts.recording:listen"}
+                   | _COMPLAINT_READ | _EXCEPTION_READ | _WORKFORCE_SELF),
+    RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK
+                   | _WORKFORCE_SELF),
     RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import"}
-                   | {"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view"}),
+                   | {"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view"} | _WORKFORCE_SELF),
     RoleDefinition(
         "business_management",
         _("Business management"),
         _CONTACT_REPORTS |
         _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history",
-                                         "workforce.staffing:view"},
+                                         "workforce.staffing:view"}
+        | {"complaints.complaint:view"} | _EXCEPTION_READ | _WORKFORCE_READ,
     ),
     RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ | _TICKET_DESK),
     RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK | {"tickets.work_order:assign"}),
@@ -120,7 +178,8 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
                    | {"tickets.work_order:report"}),
     RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ | _TICKET_TEAM),
     RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ | _CONTACT_REPORTS
-                   | {"customers.customer:history", "customers.reveal_log:view", "workforce.staffing:view"}),
+                   | {"customers.customer:history", "customers.reveal_log:view", "workforce.staffing:view"}
+                   | _COMPLAINT_READ | _EXCEPTION_MANAGEMENT | _WORKFORCE_READ),
     RoleDefinition(
         "internal_auditor",
         _("Internal auditor"),

@@ -8,4 +8,14 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
 
     def ready(self) -> None:
-        from . import defaults  # noqa: F401 - registers the workforce tunables (R9.2–R9.4)
+        from django.db.models.signals import post_migrate
+
+        from . import defaults  # noqa: F401 - registers the workforce tunables (R9.1–R9.6)
+
+        post_migrate.connect(_seed, sender=self)
+
+
+def _seed(**kwargs) -> None:
+    from .services import shift_defaults_seed
+
+    shift_defaults_seed()

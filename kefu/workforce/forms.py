@@ -1,9 +1,12 @@
-"""Forms of the staffing page (R9.2–R9.4). They only parse; the rules are in `selectors`."""
+"""Forms of the workforce pages: the staffing calculators (R9.2–R9.4), forecasts, plans, rosters, leave and surges
+(R9.1, R9.5, R9.6). They only parse; the rules are in `selectors` and `services`."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import LeaveRequest
 
 
 def _number(label, help_text="", required=True, **kwargs) -> forms.DecimalField:
@@ -63,3 +66,128 @@ class SeatTriggerForm(forms.Form):
         text = self.cleaned_data["weekly_answer_rates"].replace("，", ",").replace(";", ",")
         rates = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
         return {"weekly_answer_rates": rates, "baseline": self.cleaned_data.get("baseline")}
+
+
+# --- Forecast, plans, rosters, leave and surge (R9.1, R9.5, R9.6) ---------------------------------------------
+
+class PeriodForm(forms.Form):
+    """A queue and a period: a calendar month, or a first day and a number of days."""
+
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=None)
+    month = forms.CharField(label=_("Month"), required=False, help_text=_("e.g. 2026-03"),
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    start_date = forms.DateField(label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("days"), required=False, min_value=1, max_value=62)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .selectors import planning_queues
+
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = planning_queues()
+
+    def clean(self) -> dict:
+        from kefu.core.errors import FieldError
+
+        from .services import month_bounds
+
+        data = super().clean()
+        if data.get("month"):
+            try:
+                data["start_date"], data["days"] = month_bounds(data["month"])
+            except FieldError as error:
+                self.add_error("month", error.message_zh)
+        elif not (data.get("start_date") and data.get("days")):
+            raise forms.ValidationError(_("Give a month, or a first day and a number of days."))
+        return data
+
+
+class ForecastRunForm(PeriodForm):
+    pass
+
+
+class PlanRunForm(PeriodForm):
+    time_limit_seconds = forms.FloatField(label=_("Time limit (seconds)"), required=False, min_value=1,
+                                          max_value=3600)
+    max_shifts_per_day = forms.IntegerField(label=_("At most shifts a day"), required=False, min_value=1,
+                                            help_text=_("The headcount available; empty: no limit."))
+
+
+class VolumeImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: queue, interval_start, interval_minutes, "
+                                                           "offered (UTF-8 or GB18030)."))
+
+
+class RosterRunForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Staffing plan"), queryset=None)
+    time_limit_seconds = forms.FloatField(label=_("Time limit (seconds)"), required=False, min_value=1,
+                                          max_value=3600)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .models import StaffingPlan
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = StaffingPlan.objects.select_related("queue").order_by("-created_at")
+
+
+class AssignmentFixForm(forms.Form):
+    """A supervisor's hand edit of one cell of the roster."""
+
+    ACTIONS = (("fix", _("Fix this shift")), ("off", _("Fix a day off")), ("release", _("Give back to the solver")))
+
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=None)
+    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(label=_("Change"), choices=ACTIONS, initial="fix")
+    template = forms.ModelChoiceField(label=_("Shift"), queryset=None, required=False)
+
+    def __init__(self, *args, roster=None, **kwargs) -> None:
+        from kefu.accounts.models import User
+
+        from .models import ShiftTemplate
+
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = User.objects.filter(is_active=True).order_by("username")
+        codes = roster.plan.templates if roster is not None else []
+        self.fields["template"].queryset = ShiftTemplate.objects.filter(code__in=codes)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == "fix" and not data.get("template"):
+            self.add_error("template", _("Choose the shift."))
+        return data
+
+
+class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of leave"), choices=LeaveRequest.Kind.choices,
+                             initial=LeaveRequest.Kind.PERSONAL)
+    start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    substitute = forms.ModelChoiceField(label=_("Substitute (代班)"), queryset=None,
+                                        help_text=_("The colleague who takes your shifts."))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(
+        attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        from kefu.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        queryset = User.objects.filter(is_active=True).order_by("username")
+        if user is not None:
+            queryset = queryset.exclude(pk=user.pk)
+        self.fields["substitute"].queryset = queryset
+
+
+class LeaveDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=(("approve", _("Approve")), ("reject", _("Reject"))))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class SurgeStartForm(forms.Form):
+    reason = forms.CharField(label=_("Outage"), max_length=500, help_text=_("What happened, e.g. 全网交易失败."))
+    teams = forms.ModelMultipleChoiceField(label=_("Teams"), queryset=None, required=False,
+                                           help_text=_("Empty: every team."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        from kefu.accounts.models import Team
+
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = Team.objects.filter(is_active=True).order_by("code")

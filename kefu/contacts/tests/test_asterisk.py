@@ -145,6 +145,11 @@ def test_the_log_replays_into_the_right_figures(agent_a, agent_b):
             agents[agent_b.pk].average_talk) == (2, 25, 180)
     assert (agents[None].offered, agents[None].abandoned, agents[None].short_abandoned) == (1, 1, 1)
 
+    # The workforce forecast's history: offered calls per queue and interval.
+    volumes = figures.queue_interval_volumes(start=DAY[0], end=DAY[1], interval_minutes=30)
+    assert {code: [(at.strftime("%H:%M"), n) for at, n in rows] for code, rows in volumes.items()} == {
+        "support": [("09:00", 3), ("09:30", 1)], "billing": [("09:30", 1)]}
+
     # Every abandon counts when the short-abandon threshold is 0; a 30-second target takes call 2 in.
     wide = figures.call_figures(start=DAY[0], end=DAY[1], target_seconds=30, short_abandon_seconds=0).total
     assert (wide.offered, wide.abandoned, wide.short_abandoned, wide.answered_within_target) == (6, 2, 0, 4)
@@ -235,3 +240,15 @@ def test_kefu_telephony_listen_reads_a_live_ami_connection(agent_a, agent_b, mon
     one = Contact.objects.get(call_id="1772413200.1")
     assert (one.wait_seconds, one.talk_seconds, one.agent_id) == (12, 180, agent_a.pk)
     assert "closed after" in err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_replay_command_can_go_through_the_endpoint(live_server, agent_a, agent_b, telephony_secret):
+    out = io.StringIO()
+    call_command("telephony", "replay", str(LOG), "--url", f"{live_server.url}/api/v1/telephony/events",
+                 "--batch", "20", stdout=out)
+    assert "0 already there" in out.getvalue() and Contact.objects.count() == 7
+    assert Contact.objects.get(call_id="1772413500.3").hold_seconds == 30
+    out = io.StringIO()
+    call_command("telephony", "replay", str(LOG), "--url", f"{live_server.url}/api/v1/telephony/events", stdout=out)
+    assert "0 applied" in out.getvalue()

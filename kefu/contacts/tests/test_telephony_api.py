@@ -9,6 +9,7 @@ from django.test import Client
 
 from kefu.contacts import services
 from kefu.contacts.models import AgentStatus, Contact, TelephonyEvent
+from kefu.contacts.telephony.events import parse_timestamp
 from kefu.contacts.telephony.signing import signed_headers
 from kefu.core.models import Setting
 
@@ -170,8 +171,6 @@ def test_an_event_for_an_unknown_call_is_kept_and_reported(post_events, client, 
 def test_live_events_move_the_agent_and_after_call_work_counts_in_handle_time(post_events, agent_a):
     import time_machine
 
-    from kefu.contacts.telephony.events import parse_timestamp
-
     now = parse_timestamp("2026-03-02T09:00:00+08:00")
     with time_machine.travel(now, tick=False):
         services.agent_state_set(actor=agent_a, state="ready")
@@ -185,6 +184,12 @@ def test_live_events_move_the_agent_and_after_call_work_counts_in_handle_time(po
         services.agent_state_set(actor=agent_a, state="ready")  # 25 s of after-call work
     contact = Contact.objects.get()
     assert (contact.talk_seconds, contact.wrap_up_seconds, contact.handle_seconds) == (180, 25, 205)
+    # Every transition is in the history, at the moment it happened (workforce reports read durations).
+    states = list(AgentStatus.history.filter(user=agent_a).order_by("history_date").values_list(
+        "state", "history_date"))
+    assert [state for state, _at in states][-3:] == ["on_call", "after_call_work", "ready"]
+    assert states[-3][1] == parse_timestamp("2026-03-02T09:00:15+08:00")
+    assert states[-2][1] == parse_timestamp("2026-03-02T09:03:15+08:00")
     # A late event does not undo the after-call work already counted.
     post_events(event(4, "recording_ready", 210, recording_url="https://rec.example.cn/1.wav"))
     contact.refresh_from_db()
@@ -205,3 +210,34 @@ def test_an_offered_call_reaches_the_workbench_hook_after_commit(post_events, ag
 @pytest.mark.django_db
 def test_the_endpoint_needs_no_login_but_only_post(telephony_secret):
     assert Client().get(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_batch_of_several_calls_answers_in_its_own_order(post_events):
+    def other(number, kind, seconds):
+        return {**event(number, kind, seconds), "call_id": "call-2"}
+
+    batch = {"events": [OFFER, other(11, "offered", 1), event(2, "ended", 30), other(12, "ended", 4), OFFER]}
+    results = post_events(batch).json()["results"]
+    assert [(r["event_id"], r["status"]) for r in results] == [
+        ("evt-1", "applied"), ("evt-11", "applied"), ("evt-2", "applied"), ("evt-12", "applied"),
+        ("evt-1", "duplicate")]
+    one, two = Contact.objects.get(call_id="call-1"), Contact.objects.get(call_id="call-2")
+    assert [r["contact"] for r in results] == [one.pk, two.pk, one.pk, two.pk, one.pk]
+    assert (one.state, one.wait_seconds, two.state, two.wait_seconds) == ("abandoned", 30, "abandoned", 3)
+
+
+def test_only_lock_conflicts_are_retried():
+    from django.db import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def wrapped(cause):
+        error = OperationalError("boom")
+        error.__cause__ = cause
+        return error
+
+    assert services._retryable(wrapped(Deadlock()))
+    assert services._retryable(OperationalError("database is locked"))
+    assert not services._retryable(wrapped(ValueError("no such table")))

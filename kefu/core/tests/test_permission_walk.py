@@ -92,9 +92,18 @@ def samples(customer, make_user):
     contact = Contact.objects.create(channel="fax", offered_at=ticket.created_at, offered_slot=ticket.created_at)
     contact_samples = {"contacts": contact.pk, "standard-phrases": StandardPhrase.objects.first().pk,
                        "forbidden-phrases": ForbiddenPhrase.objects.first().pk}
-    return {"imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "work-orders": work_order.pk,
+    from kefu.complaints.services import complaint_create
+
+    complaint = complaint_create(actor=make_user("agent"), subject="坐席态度差", customer=customer)
+    from kefu.service_exceptions.services import exception_report
+
+    service_exception = exception_report(actor=owner, title="结算延迟", description="商户未收到结算款")
+    from kefu.workforce.tests.factories import walk_samples
+
+    return {"complaints": complaint.pk, "service-exceptions": service_exception.pk,
+            "imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "work-orders": work_order.pk,
             "attachments": attachment.pk, "notifications": notification.pk, "saved-views": saved.pk,
-            "pk": customer.pk, **calendar_samples, **contact_samples}
+            "pk": customer.pk, **calendar_samples, **contact_samples, **walk_samples(make_user)}
 
 
 def project_routes():
