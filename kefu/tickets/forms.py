@@ -21,7 +21,7 @@ class TicketForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("when it happened"), required=False,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     location = forms.CharField(label=_("where"), max_length=255, required=False)
-    reporter_name = forms.CharField(label=_("who"), max_length=100, required=False)
+    reporter_name = forms.CharField(label=_("person concerned"), max_length=100, required=False)
     reporter_phone = forms.CharField(label=_("phone"), max_length=40, required=False)
     close_at_once = forms.BooleanField(label=_("solved during the call: close at once"), required=False)
     resolution = forms.CharField(label=_("how it was solved"), widget=forms.Textarea(attrs={"rows": 2}),
