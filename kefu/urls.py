@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("kefu.complaints.api_urls")),
     path("", include("kefu.service_exceptions.api_urls")),
     path("", include("kefu.workforce.api_urls")),
+    path("", include("kefu.callbacks.api_urls")),
     path("schema/", core_views.SchemaView.as_view(), name="api-schema"),
     path("docs/", core_views.DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -33,6 +34,7 @@ urlpatterns = [
     path("complaints/", include("kefu.complaints.urls")),
     path("service-exceptions/", include("kefu.service_exceptions.urls")),
     path("workforce/", include("kefu.workforce.urls")),
+    path("callbacks/", include("kefu.callbacks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

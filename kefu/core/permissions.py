@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, Any] = {
     "contacts.agent_state:change": _("Set one's own agent state (ready, break, after-call work, …)"),
     "contacts.agent_state:view": _("See every agent's state"),
     "contacts.cdr:import": _("Import call detail records"),
+    "contacts.workbench:use": _("Use the agent workbench: screen pop, call timer, record a contact and its ticket"),
+    "contacts.recording_log:view": _("Read the log of who opened which call recording"),
     "workforce.staffing:view": _("Use the staffing, seat and headcount calculators (Erlang C and Erlang A)"),
     "workforce.forecast:view": _("See contact-volume history and forecasts"),
     "workforce.forecast:edit": _("Import contact-volume history and make forecasts"),
@@ -85,6 +87,12 @@ PERMISSIONS: dict[str, Any] = {
     "service_exceptions.plan:approve": _("Approve the plan of a level-1 service exception"),
     "service_exceptions.ledger:view": _("Read the service exception ledger, its figures and analysis reports"),
     "service_exceptions.link:create": _("Make signed links to the public service exception form"),
+    "callbacks.callback:view": _("See one's own callback list and the callbacks one made"),
+    "callbacks.any_callback:view": _("See every callback, its answers and the callback results"),
+    "callbacks.callback:perform": _("Make the callbacks on one's own list and record the answers"),
+    "callbacks.callback:plan": _("Plan the day's callbacks, run the callback rules and spread them over agents"),
+    "callbacks.survey:send": _("Send satisfaction survey links by SMS or web"),
+    "callbacks.survey:view": _("See satisfaction survey answers and figures"),
 }
 
 
@@ -107,7 +115,7 @@ _TICKET_DESK = frozenset({"tickets.ticket:view", "tickets.any_ticket:view", "tic
 _TICKET_READ = frozenset({"tickets.ticket:view", "tickets.any_ticket:view"})
 _TICKET_TEAM = frozenset({"tickets.ticket:view", "tickets.ticket:change", "tickets.ticket:transition"})
 _CONTACT_DESK = frozenset({"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view",
-                           "contacts.agent_state:change"})
+                           "contacts.agent_state:change", "contacts.workbench:use"})
 _CONTACT_LEAD = _CONTACT_DESK | {"contacts.figures:view", "contacts.agent_state:view"}
 _CONTACT_REPORTS = frozenset({"contacts.contact:view", "contacts.figures:view", "contacts.agent_state:view"})
 # R5 [003]: agents transfer complaints; the complaint desk (and its leads) handles them; R8.4 deductions.
@@ -122,6 +130,10 @@ _EXCEPTION_READ = frozenset({"service_exceptions.any_exception:view", "service_e
 _EXCEPTION_MANAGEMENT = _EXCEPTION_READ | {"service_exceptions.exception:plan",
                                           "service_exceptions.exception:plan_major",
                                           "service_exceptions.plan:approve", "service_exceptions.link:create"}
+# R7 [000, 002]: business management plans callbacks; agents call from their own lists; QA and management read.
+_CALLBACK_AGENT = frozenset({"callbacks.callback:view", "callbacks.callback:perform", "callbacks.survey:send"})
+_CALLBACK_PLAN = _CALLBACK_AGENT | {"callbacks.any_callback:view", "callbacks.callback:plan", "callbacks.survey:view"}
+_CALLBACK_READ = frozenset({"callbacks.callback:view", "callbacks.any_callback:view", "callbacks.survey:view"})
 # R9.5–R9.6: agents see their own roster and ask for leave; shift leads and supervisors plan, roster, approve
 # and start surges; management reads.
 _WORKFORCE_SELF = frozenset({"workforce.own_roster:view", "workforce.leave:request", "workforce.leave:view"})
@@ -134,14 +146,15 @@ _WORKFORCE_READ = frozenset({"workforce.forecast:view", "workforce.plan:view", "
 # R1.1: the roles of a service center. Seeded into accounts.Role; administrators change them there.
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition("agent", _("Agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK | _COMPLAINT_AGENT
-                   | _WORKFORCE_SELF),
+                   | _WORKFORCE_SELF | _CALLBACK_AGENT),
     RoleDefinition("shift_lead", _("Shift lead"), _CONTACT_LEAD |
                    _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:history", "tickets.work_order:assign",
                                                     "workforce.staffing:view"}
-                   | _COMPLAINT_DESK | _EXCEPTION_DESK | _WORKFORCE_LEAD),
+                   | _COMPLAINT_DESK | _EXCEPTION_DESK | _WORKFORCE_LEAD
+                   | _CALLBACK_AGENT | {"callbacks.any_callback:view", "callbacks.survey:view"}),
     RoleDefinition("complaint_handler", _("Complaint handler"),
                    _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK | _COMPLAINT_DESK | _EXCEPTION_DESK
-                   | _WORKFORCE_SELF),
+                   | _WORKFORCE_SELF | _CALLBACK_AGENT),
     RoleDefinition(
         "supervisor",
         _("Supervisor"),
@@ -150,14 +163,15 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         | {"customers.customer:history", "customers.customer:import", "customers.reveal_log:view",
            "tickets.work_order:assign", "workforce.staffing:view"}
         | _COMPLAINT_DESK | _COMPLAINT_READ | _EXCEPTION_DESK | _EXCEPTION_READ | {"service_exceptions.link:create"}
-        | _WORKFORCE_LEAD | {"workforce.any_leave:view"},
+        | _WORKFORCE_LEAD | {"workforce.any_leave:view"} | _CALLBACK_PLAN | {"contacts.recording_log:view"},
     ),
     RoleDefinition("qa_inspector", _("Quality inspector"),
                    _CUSTOMER_READ | _TICKET_READ | {"customers.customer:history"}
-                   | {"contacts.contact:view", "contacts.phrase:view", "contacts.recording:listen"}
-                   | _COMPLAINT_READ | _EXCEPTION_READ | _WORKFORCE_SELF),
+                   | {"contacts.contact:view", "contacts.phrase:view", "contacts.recording:listen",
+                      "contacts.recording_log:view"}
+                   | _COMPLAINT_READ | _EXCEPTION_READ | _WORKFORCE_SELF | _CALLBACK_READ),
     RoleDefinition("retention_agent", _("Retention agent"), _CUSTOMER_DESK | _TICKET_DESK | _CONTACT_DESK
-                   | _WORKFORCE_SELF),
+                   | _WORKFORCE_SELF | _CALLBACK_AGENT),
     RoleDefinition("back_office", _("Back office"), _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import"}
                    | {"contacts.contact:view", "contacts.contact:edit", "contacts.phrase:view"} | _WORKFORCE_SELF),
     RoleDefinition(
@@ -166,7 +180,7 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
         _CONTACT_REPORTS |
         _CUSTOMER_DESK | _TICKET_DESK | {"customers.customer:import", "customers.customer:history",
                                          "workforce.staffing:view"}
-        | {"complaints.complaint:view"} | _EXCEPTION_READ | _WORKFORCE_READ,
+        | {"complaints.complaint:view"} | _EXCEPTION_READ | _WORKFORCE_READ | _CALLBACK_PLAN,
     ),
     RoleDefinition("tech_support", _("Tech support"), _CUSTOMER_READ | _TICKET_DESK),
     RoleDefinition("dispatcher", _("Dispatcher"), _CUSTOMER_READ | _TICKET_DESK | {"tickets.work_order:assign"}),
@@ -179,7 +193,7 @@ DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition("business_department", _("Business department member"), _CUSTOMER_READ | _TICKET_TEAM),
     RoleDefinition("management", _("Management"), _CUSTOMER_READ | _TICKET_READ | _CONTACT_REPORTS
                    | {"customers.customer:history", "customers.reveal_log:view", "workforce.staffing:view"}
-                   | _COMPLAINT_READ | _EXCEPTION_MANAGEMENT | _WORKFORCE_READ),
+                   | _COMPLAINT_READ | _EXCEPTION_MANAGEMENT | _WORKFORCE_READ | _CALLBACK_READ),
     RoleDefinition(
         "internal_auditor",
         _("Internal auditor"),

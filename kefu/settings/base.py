@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.service_exceptions",
     "kefu.workforce",
+    "kefu.callbacks",
 ]
 
 MIDDLEWARE = [
