@@ -11,6 +11,8 @@ urlpatterns = [
     path("workforce/planning-queues/", apis.PlanningQueueListApi.as_view(), name="workforce-queues"),
     path("workforce/planning-queues/<int:pk>/", apis.PlanningQueueDetailApi.as_view(), name="workforce-queue"),
     path("workforce/volumes/import/", apis.VolumeImportApi.as_view(), name="workforce-volumes-import"),
+    path("workforce/volumes/from-contacts/", apis.VolumesFromContactsApi.as_view(),
+         name="workforce-volumes-from-contacts"),
     path("workforce/forecasts/", apis.ForecastListApi.as_view(), name="workforce-forecasts"),
     path("workforce/shift-templates/", apis.ShiftTemplateListApi.as_view(), name="workforce-shift-templates"),
     path("workforce/shift-templates/<int:pk>/", apis.ShiftTemplateDetailApi.as_view(),

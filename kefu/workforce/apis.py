@@ -54,6 +54,8 @@ from .serializers import (
     SurgeOutput,
     VolumeImportInput,
     VolumeImportOutput,
+    VolumesFromContactsInput,
+    VolumesFromContactsOutput,
     WorkforceEventOutput,
 )
 
@@ -194,6 +196,21 @@ class VolumeImportApi(APIView):
         content = data["file"].read() if data.get("file") else data["csv"].encode()
         report = services.interval_volumes_import(content=content, actor=request.user, dry_run=data["dry_run"])
         return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST if report.errors else 200)
+
+
+class VolumesFromContactsApi(APIView):
+    """R9.1: count the offered calls of the recorded contacts per queue and interval into the volume history
+    (replacing earlier counts of those intervals); only ended intervals are written."""
+
+    permission = "workforce.forecast:edit"
+    write_permission = "workforce.forecast:edit"
+
+    @extend_schema(request=VolumesFromContactsInput, responses={200: VolumesFromContactsOutput})
+    def post(self, request):
+        data = _valid(VolumesFromContactsInput, request)
+        start, end = services.day_span(data["first_day"], data["last_day"])
+        return Response({"written": services.interval_volumes_from_contacts(start=start, end=end,
+                                                                            actor=request.user)})
 
 
 class ForecastListApi(ListAPIView):

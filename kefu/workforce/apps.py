@@ -10,8 +10,14 @@ class WorkforceConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import defaults  # noqa: F401 - registers the workforce tunables (R9.1–R9.6)
+        from kefu.core import periodic
 
+        from . import (
+            defaults,  # noqa: F401 - registers the workforce tunables (R9.1–R9.6)
+            services,
+        )
+
+        periodic.register("workforce.volumes_from_contacts", services.volumes_from_contacts_periodic)
         post_migrate.connect(_seed, sender=self)
 
 

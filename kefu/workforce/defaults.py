@@ -104,6 +104,11 @@ SURGE_ROLES = register(Tunable(
                 "back office, …) can be moved onto the phones. Role codes, comma-separated."),
     source="R9.6 [004]"))
 
+CONTACT_VOLUME_WINDOW_HOURS = register(Tunable(
+    "workforce.contact_volume_window_hours", 6, int, _("Hours of recorded calls re-counted into the volume history"),
+    help_text=_("R9.1: every quarter hour the offered calls of this many past hours are counted again into the "
+                "forecast history, so late call events still count."), source="R9.1", minimum=1, maximum=72))
+
 PLANNING = (FORECAST_BACKTEST_DAYS, FORECAST_HISTORY_DAYS, DEFAULT_AHT_SECONDS, PLAN_TIME_LIMIT, ROSTER_TIME_LIMIT,
             SOLVER_WORKERS, MIN_REST_HOURS, MAX_CONSECUTIVE_DAYS, WEEKLY_REST_DAYS, MAX_OVERTIME_HOURS,
-            ROSTER_ROLES, SURGE_ROLES)
+            ROSTER_ROLES, SURGE_ROLES, CONTACT_VOLUME_WINDOW_HOURS)

@@ -117,6 +117,20 @@ class VolumeImportForm(forms.Form):
                                                            "offered (UTF-8 or GB18030)."))
 
 
+class VolumesFromContactsForm(forms.Form):
+    """R9.1: count the recorded calls of a period into the volume history."""
+
+    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day must not come before the first day."))
+        return data
+
+
 class RosterRunForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Staffing plan"), queryset=None)
     time_limit_seconds = forms.FloatField(label=_("Time limit (seconds)"), required=False, min_value=1,

@@ -135,6 +135,21 @@ class VolumeImportInput(serializers.Serializer):
         return data
 
 
+class VolumesFromContactsInput(serializers.Serializer):
+    first_day = serializers.DateField(help_text="First day (local time) whose calls are counted.")
+    last_day = serializers.DateField(help_text="Last day, inclusive.")
+
+    def validate(self, data: dict) -> dict:
+        if data["last_day"] < data["first_day"]:
+            raise serializers.ValidationError({"last_day": "The last day must not come before the first day."})
+        return data
+
+
+class VolumesFromContactsOutput(serializers.Serializer):
+    written = serializers.DictField(child=serializers.IntegerField(),
+                                    help_text="Intervals written per queue code.")
+
+
 class VolumeImportOutput(serializers.Serializer):
     rows = serializers.IntegerField()
     written = serializers.IntegerField()

@@ -155,6 +155,66 @@ def interval_volumes_record(*, queue_code: str, interval_minutes: int, counts: I
     return len(new) + len(changed)
 
 
+def interval_volumes_from_contacts(*, start: datetime, end: datetime, actor: User | None = None,
+                                   now: datetime | None = None) -> dict[str, int]:
+    """R9.1: feed the forecast from the calls Kefu recorded — the offered calls per queue and interval, counted by
+    the one figures module (`kefu.contacts.figures`), written with `interval_volumes_record` (replacing what an
+    earlier run wrote, so late events and CDR imports correct the history). Only intervals that have ended by
+    `now` are written: a half-finished interval would enter the history undercounted. Each planning queue keeps
+    its own interval length (30 minutes for a queue seen for the first time). Returns intervals written per queue.
+    """
+    from kefu.contacts.figures import queue_interval_volumes
+
+    _require(actor, "workforce.forecast:edit")
+    for name, moment in (("start", start), ("end", end)):
+        if timezone.is_naive(moment):
+            raise FieldError(_("Interval starts must carry a time zone."), field=name, code="naive_datetime")
+    if end <= start:
+        raise FieldError(_("The end must come after the start."), field="end", code="end_before_start")
+    now = now or clock.now()
+    lengths = dict(PlanningQueue.objects.values_list("code", "interval_minutes"))
+    written: dict[str, int] = {}
+    for minutes in (15, 30):
+        first = _interval_floor(start, minutes)
+        last = min(_interval_floor(end, minutes), _interval_floor(now, minutes))  # exclusive: still running
+        if last <= first:
+            continue
+        for code, counts in queue_interval_volumes(start=first, end=last, interval_minutes=minutes).items():
+            if lengths.get(code, 30) != minutes:
+                continue
+            written[code] = interval_volumes_record(queue_code=code, interval_minutes=minutes, counts=counts,
+                                                    source=IntervalVolume.Source.CONTACTS)
+    if written and actor is not None:  # the quarter-hourly run would flood the log
+        log("volumes_from_contacts", actor=actor, start=start.isoformat(), end=end.isoformat(), written=written)
+    return written
+
+
+def day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """The aware span from the start of `first` to the end of `last` (inclusive days) in the local time zone."""
+    zone = timezone.get_current_timezone()
+    return (datetime.combine(first, datetime.min.time(), zone),
+            datetime.combine(last + timedelta(days=1), datetime.min.time(), zone))
+
+
+def _interval_floor(moment: datetime, minutes: int) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(minute=local.minute - local.minute % minutes, second=0, microsecond=0)
+
+
+def volumes_from_contacts_periodic(*, now: datetime | None = None) -> dict[str, int]:
+    """Periodic (R9.1): when a quarter hour has ended, write the last hours' intervals again from the recorded
+    calls (late and re-ordered events settle within that window; older history comes in by the command or the
+    page). Runs once per quarter hour and node: the shared cache marks the quarter hour as done."""
+    from django.core.cache import cache
+
+    now = now or clock.now()
+    boundary = _interval_floor(now, 15)
+    if not cache.add(f"workforce.volumes_from_contacts:{boundary.isoformat()}", 1, timeout=3600):
+        return {}
+    hours = default(defaults.CONTACT_VOLUME_WINDOW_HOURS.key)
+    return interval_volumes_from_contacts(start=boundary - timedelta(hours=hours), end=boundary, now=now)
+
+
 VOLUME_COLUMNS = {"queue": ("queue", "队列"), "interval_start": ("interval_start", "时段开始", "开始时间"),
                   "interval_minutes": ("interval_minutes", "时段分钟", "时段长度"),
                   "offered": ("offered", "来电量", "呼入量")}

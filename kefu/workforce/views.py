@@ -35,6 +35,7 @@ from .forms import (
     StaffingForm,
     SurgeStartForm,
     VolumeImportForm,
+    VolumesFromContactsForm,
 )
 from .models import LeaveRequest, PlanDay, ShiftTemplate, SolverJob
 
@@ -146,7 +147,8 @@ class ForecastView(View):
     write_permission = "workforce.forecast:edit"
 
     def get(self, request: HttpRequest, form: forms.Form | None = None, upload: forms.Form | None = None,
-            report: dict | None = None, status: int = 200) -> HttpResponse:
+            report: dict | None = None, status: int = 200,
+            from_contacts: forms.Form | None = None) -> HttpResponse:
         queues = list(selectors.planning_queues())
         queue = next((q for q in queues if str(q.pk) == request.GET.get("queue")), queues[0] if queues else None)
         chosen = _day(request.GET.get("date"))
@@ -166,6 +168,7 @@ class ForecastView(View):
             "queues": queues, "queue": queue, "forecast": forecast, "rows": rows, "days": days,
             "form": form or ForecastRunForm(initial={"queue": queue}),
             "upload": upload or VolumeImportForm(), "report": report,
+            "from_contacts": from_contacts or VolumesFromContactsForm(),
             "can_edit": permissions.has_permission(request.user, self.write_permission)
             and not permissions.user_is_read_only(request.user),
             "model_names": MODEL_NAMES, "day_kind_names": DAY_KIND_NAMES,
@@ -173,6 +176,8 @@ class ForecastView(View):
         return render(request, "workforce/forecast.html", context, status=status)
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if "first_day" in request.POST:
+            return self._from_contacts(request)
         if "file" in request.FILES:
             upload = VolumeImportForm(request.POST, request.FILES)
             if upload.is_valid():
@@ -194,6 +199,23 @@ class ForecastView(View):
                 "queue": data["queue"].pk, "start_date": data["start_date"].isoformat(), "days": data["days"]})
             return redirect("workforce:job", pk=job.pk)
         return self.get(request, form=form, status=400)
+
+
+    def _from_contacts(self, request: HttpRequest) -> HttpResponse:
+        from_contacts = VolumesFromContactsForm(request.POST)
+        if from_contacts.is_valid():
+            start, end = services.day_span(from_contacts.cleaned_data["first_day"],
+                                           from_contacts.cleaned_data["last_day"])
+            try:
+                written = services.interval_volumes_from_contacts(start=start, end=end, actor=request.user)
+            except KefuError as error:
+                from_contacts.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("%(intervals)s intervals of %(queues)s queues taken from the recorded "
+                                            "calls.") % {"intervals": sum(written.values()),
+                                                         "queues": len(written)})
+                return redirect("workforce:forecast")
+        return self.get(request, from_contacts=from_contacts, status=400)
 
 
 MODEL_NAMES = {"seasonal_naive": _lazy("Seasonal naive"), "holt_winters": _lazy("Holt-Winters (ETS)")}

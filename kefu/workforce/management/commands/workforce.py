@@ -2,6 +2,7 @@
 cron. They run in this process (no worker needed) through the same services as the pages and the API.
 
     kefu workforce import-volumes FILE [--dry-run] [--json]
+    kefu workforce volumes-from-contacts --start 2026-03-01 --end 2026-03-31 [--json]
     kefu workforce forecast --queue CODE (--month 2026-03 | --start 2026-03-01 --days 31) [--json]
     kefu workforce plan --queue CODE (--month … | --start … --days N) [--time-limit S] [--max-shifts-per-day N] [--json]
     kefu workforce roster (--plan ID | --queue CODE --month …) [--roster ID] [--time-limit S] [--publish] [--json]
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         imports.add_argument("file", help="A CSV file in UTF-8 or GB18030.")
         imports.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
         imports.add_argument("--json", action="store_true")
+
+        counted = sub.add_parser("volumes-from-contacts", help="Count the recorded calls per queue and interval "
+                                 "into the volume history (R9.1); ended intervals only, replacing earlier counts.")
+        counted.add_argument("--start", required=True, help="First day, e.g. 2026-03-01.")
+        counted.add_argument("--end", required=True, help="Last day, inclusive.")
+        counted.add_argument("--json", action="store_true")
 
         for name, text in (("forecast", "Forecast a queue's contacts per interval; the model is chosen by "
                                         "backtest (R9.1)."),
@@ -105,6 +112,14 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} rows have errors; nothing was imported.",
                                returncode=USAGE_ERROR)
         return report.as_dict()
+
+    def do_volumes_from_contacts(self, options: dict[str, Any]) -> dict[str, Any]:
+        first, last = _date(options["start"]), _date(options["end"])
+        if last < first:
+            raise CommandError("--end: the last day must not come before the first day.", returncode=USAGE_ERROR)
+        start, end = services.day_span(first, last)
+        written = services.interval_volumes_from_contacts(start=start, end=end)
+        return {"intervals": sum(written.values()), "queues": written}
 
     def _period(self, options: dict[str, Any]) -> tuple[date, int]:
         if options.get("month"):
