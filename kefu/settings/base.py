@@ -250,6 +250,8 @@ LOGGING = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "kefu@localhost")
+# R7.5: survey links go out through a pluggable SMS gateway; the default only logs and keeps an outbox row.
+KEFU_SMS_BACKEND = env("SMS_BACKEND", "kefu.callbacks.sms.LogBackend")
 
 # Demo data may be loaded only outside production.
 DEMO_ALLOWED = not PRODUCTION
