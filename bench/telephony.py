@@ -5,6 +5,7 @@ figures for a month of contacts.
     KEFU_DATA_DIR=/tmp/kefu-bench-tel .venv/bin/python bench/telephony.py ingest --calls 4000
     KEFU_DATABASE_URL=postgres://kefu@127.0.0.1:55441/kefu_bench .venv/bin/python bench/telephony.py ingest ...
     KEFU_DATABASE_URL=postgres://... .venv/bin/python bench/telephony.py figures --contacts 3000000
+    KEFU_DATABASE_URL=postgres://... .venv/bin/python bench/telephony.py load --lines 90 --minutes 10
 
 ingest: starts `--servers` server processes that share one port (SO_REUSEPORT), each Django's WSGI
 application (settings kefu.settings.base, DEBUG off) under a stdlib WSGI server with a fixed thread pool — the locked
@@ -16,6 +17,12 @@ its unique constraint, contact locked, re-folded from all its events and updated
 `contact_offered` (no workbench listener exists yet: the screen pop is item 5 of the issue). Afterwards it
 checks that no event was lost or doubled (events = sent, contacts = calls, all completed) and that sending
 the first requests again changes nothing.
+
+load: the issue's load test — `--lines` (90) simultaneous calls, each line with its own agent, placing calls one
+after the other for `--minutes` (10) in real time; every event is sent when it happens, one request per event
+(offered, queued, ringing at the agent, answered, sometimes held/retrieved, ended, recording ready; about one call
+in twenty abandoned in the queue). Checks that every event was stored exactly once, every answered call is a
+completed contact with its agent, talk time and recording, and every abandoned call is abandoned.
 
 figures: loads `--contacts` inbound-call contacts spread over 30 days (3 queues, 90 agents, ~7 % abandoned,
 ~3 % short abandons) unless they are there, then times `kefu.contacts.figures.call_figures()` for the month:
@@ -58,6 +65,15 @@ def parse_args():
     ingest.add_argument("--clients", type=int, default=8, help="client threads")
     ingest.add_argument("--port", type=int, default=0)
     ingest.add_argument("--json", help="write the figures to this file")
+    load = sub.add_parser("load", help="90 lines busy for 10 minutes in real time, one request per event")
+    load.add_argument("--lines", type=int, default=90, help="simultaneous calls (one agent each)")
+    load.add_argument("--minutes", type=float, default=10.0)
+    load.add_argument("--talk", type=float, nargs=2, default=[20.0, 90.0], metavar=("MIN", "MAX"),
+                      help="talk time range in seconds")
+    load.add_argument("--servers", type=int, default=2, help="server processes")
+    load.add_argument("--threads", type=int, default=16, help="threads per server process")
+    load.add_argument("--port", type=int, default=0)
+    load.add_argument("--json", help="write the figures to this file")
     figures = sub.add_parser("figures")
     figures.add_argument("--contacts", type=int, default=3_000_000)
     figures.add_argument("--repeat", type=int, default=5)
@@ -251,6 +267,112 @@ def ingest(args) -> dict:
     return results
 
 
+# --- the 90-line load test -----------------------------------------------------------------------------
+
+def line_calls(run: str, line: int, stop_at: float, talk: tuple[float, float], port: int, record) -> None:
+    """One line of the PBX: calls one after the other until `stop_at`, each event sent as it happens (one
+    request per event, as a live AMI bridge does): offered, queued, ringing at the line's agent, answered, held
+    and retrieved now and then, ended, recording ready — or abandoned in the queue (about 1 call in 20)."""
+    rng = random.Random(f"{run}-{line}")
+    extension = str(8001 + line)
+    number = 0
+    while time.monotonic() < stop_at:
+        call_id = f"{run}-{line}-{number}"
+        number += 1
+        caller = f"13{rng.randint(0, 999_999_999):09d}"
+        steps: list[tuple[float, str, dict]] = [
+            (0, "offered", {"caller": caller, "called": "4008208820"}), (0.2, "queued", {"queue": "load"})]
+        if rng.random() < 0.05:
+            steps.append((rng.uniform(1, 8), "abandoned", {}))
+        else:
+            talk_seconds = rng.uniform(*talk)
+            steps += [(rng.uniform(0.5, 4), "offered", {"agent": extension}), (1.0, "answered", {"agent": extension})]
+            if rng.random() < 0.2:
+                steps += [(talk_seconds / 3, "held", {}), (3.0, "retrieved", {})]
+                talk_seconds -= talk_seconds / 3 + 3
+            steps += [(max(talk_seconds, 1), "ended", {}), (0.5, "recording_ready",
+                                                           {"recording_url": f"https://rec.example.cn/{call_id}.wav"})]
+        for index, (delay, kind, data) in enumerate(steps):
+            time.sleep(delay)
+            event = {"id": f"{call_id}-{index}", "type": kind, "call_id": call_id, "timestamp": time.time(), **data}
+            started = time.perf_counter()
+            try:
+                status, content = post(port, json.dumps({"events": [event]}).encode())
+            except OSError as error:
+                status, content = 0, str(error).encode()
+            record(call_id, kind, status, time.perf_counter() - started, content)
+        time.sleep(rng.uniform(0.5, 3))  # wrap-up before the line's next call
+
+
+def load(args) -> dict:
+    """Issue 6: the seeds' center answers up to 90 simultaneous lines [000]; drive them for `--minutes` and prove
+    that no event is lost or doubled and every call ends up as a complete contact."""
+    _django.setup()
+    _django.migrate_if_needed()
+    from kefu.contacts.models import Contact, TelephonyEvent
+
+    ensure_agents()
+    run = f"load{int(time.time())}"
+    lock = threading.Lock()
+    sent: dict[str, list[str]] = {}
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    def record(call_id: str, kind: str, status: int, elapsed: float, content: bytes) -> None:
+        with lock:
+            sent.setdefault(call_id, []).append(kind)
+            latencies.append(elapsed)
+            if status != 200:
+                failures.append(f"{call_id} {kind}: {status} {content[:200]!r}")
+
+    processes, port = start_servers(args.servers, args.threads, args.port)
+    load_before = os.getloadavg()
+    try:
+        started = time.monotonic()
+        stop_at = started + args.minutes * 60
+        threads = [threading.Thread(target=line_calls, args=(run, line, stop_at, tuple(args.talk), port, record))
+                   for line in range(args.lines)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        stop_servers(processes)
+    load_after = os.getloadavg()
+    events_sent = sum(len(kinds) for kinds in sent.values())
+    contacts = Contact.objects.filter(call_id__startswith=f"{run}-")
+    stored = TelephonyEvent.objects.filter(call_id__startswith=f"{run}-").count()
+    answered_calls = [c for c, kinds in sent.items() if "recording_ready" in kinds]
+    abandoned_calls = [c for c, kinds in sent.items() if "abandoned" in kinds]
+    latencies.sort()
+    result = {
+        "database": _django.database_description(), "servers": args.servers, "threads_per_server": args.threads,
+        "lines": args.lines, "minutes": args.minutes, "seconds": round(elapsed, 1), "calls": len(sent),
+        "events_sent": events_sent, "events_stored": stored, "failed_requests": len(failures),
+        "failures": failures[:5], "events_per_second": round(events_sent / elapsed, 1),
+        "latency_ms_p50": round(_django.percentile(latencies, 50) * 1000, 1),
+        "latency_ms_p95": round(_django.percentile(latencies, 95) * 1000, 1),
+        "latency_ms_max": round(latencies[-1] * 1000, 1) if latencies else None,
+        "contacts": contacts.count(),
+        "contacts_completed": contacts.filter(call_id__in=answered_calls, state="completed", agent__isnull=False,
+                                              talk_seconds__isnull=False,
+                                              recording_url__startswith="https://").count(),
+        "answered_calls": len(answered_calls),
+        "contacts_abandoned": contacts.filter(call_id__in=abandoned_calls, state="abandoned").count(),
+        "abandoned_calls": len(abandoned_calls),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    assert not failures, "requests failed"
+    assert stored == events_sent, "events lost or doubled"
+    assert result["contacts"] == len(sent), "a call has no contact"
+    assert result["contacts_completed"] == len(answered_calls), "an answered call is incomplete"
+    assert result["contacts_abandoned"] == len(abandoned_calls), "an abandoned call is wrong"
+    return result
+
+
 # --- figures ----------------------------------------------------------------------------------------------
 
 MONTH_START = datetime(2026, 1, 31, 16, 0, tzinfo=UTC)  # 1 February 2026 00:00 in Shanghai
@@ -352,7 +474,7 @@ def main() -> None:
     if args.command == "_serve":
         serve(args.port, args.threads)
         return
-    result = ingest(args) if args.command == "ingest" else figures_bench(args)
+    result = {"ingest": ingest, "load": load, "figures": figures_bench}[args.command](args)
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
