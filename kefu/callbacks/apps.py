@@ -6,3 +6,19 @@ class CallbacksConfig(AppConfig):
     name = "kefu.callbacks"
     label = "callbacks"
     verbose_name = _("Callbacks and satisfaction surveys")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from kefu.core import periodic
+
+        from . import services
+
+        post_migrate.connect(_seed, sender=self)
+        periodic.register("callbacks.daily_rules", services.callbacks_daily)
+
+
+def _seed(**kwargs) -> None:
+    from .services import callbacks_seed_defaults
+
+    callbacks_seed_defaults()

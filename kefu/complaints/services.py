@@ -332,3 +332,22 @@ def complaints_schedule_follow_ups(*, now: datetime | None = None) -> int:
             follow_up_schedule(complaint=complaint)
         count += 1
     return count
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUpCallback, result: str, done_by: User | None,
+                       at: datetime | None = None) -> FollowUpCallback:
+    """R5.4 [000]: the follow-up callback was made (by kefu.callbacks, on the complaint follow-up form): it is
+    done, with its result, and its one-month clock stops (a late one counts as missed). Idempotent."""
+    at = at or clock.now()
+    follow_up = FollowUpCallback.objects.select_for_update().select_related("complaint__ticket").get(pk=follow_up.pk)
+    if follow_up.status == FollowUpCallback.Status.DONE:
+        return follow_up
+    follow_up.status, follow_up.result, follow_up.done_at, follow_up.done_by = (
+        FollowUpCallback.Status.DONE, (result or "").strip(), at, done_by)
+    follow_up.save(update_fields=["status", "result", "done_at", "done_by"])
+    from kefu.sla.services import clocks_stop_for_target
+
+    clocks_stop_for_target("complaint_follow_up", follow_up.pk, at=at, policy_code=FOLLOW_UP_POLICY)
+    _event(follow_up.complaint.ticket, done_by, "follow_up_done", "follow_up", "", follow_up.result)
+    return follow_up

@@ -110,6 +110,9 @@ def load(*, customers: int = 200, out: Callable[[str], None] = print) -> list[tu
     from kefu.workforce import demo as workforce_demo
 
     workforce_demo.load(out=out)  # a planning queue with call history and agents for the staffing pages
+    from kefu.callbacks import demo as callbacks_demo
+
+    callbacks_demo.load(out=out)  # callbacks planned, done and pending, and a survey sent by SMS
     return logins
 
 

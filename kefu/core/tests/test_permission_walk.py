@@ -98,12 +98,14 @@ def samples(customer, make_user):
     from kefu.service_exceptions.services import exception_report
 
     service_exception = exception_report(actor=owner, title="结算延迟", description="商户未收到结算款")
+    from kefu.callbacks.tests.factories import walk_samples as callback_walk_samples
     from kefu.workforce.tests.factories import walk_samples
 
     return {"complaints": complaint.pk, "service-exceptions": service_exception.pk,
             "imports": job.pk, "customer-imports": job.pk, "tickets": ticket.pk, "work-orders": work_order.pk,
             "attachments": attachment.pk, "notifications": notification.pk, "saved-views": saved.pk,
-            "pk": customer.pk, **calendar_samples, **contact_samples, **walk_samples(make_user)}
+            "pk": customer.pk, **calendar_samples, **contact_samples, **walk_samples(make_user),
+            **callback_walk_samples(make_user)}
 
 
 def project_routes():
