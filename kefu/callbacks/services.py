@@ -561,6 +561,12 @@ def callback_cancel(*, actor: User, callback: Callback, version: int, reason: st
         clocks_stop_for_target("callback", callback.pk, policy_code=PENDING_POLICY)
     callback = _save(callback, version, status=Status.CANCELLED, done_at=clock.now(), done_by=actor)
     _event(callback, actor, "cancelled", old, Status.CANCELLED, reason)
+    if callback.follow_up_id:
+        # R5.4: a complaint follow-up taken off the plan is cancelled there too, with the planner's reason —
+        # otherwise it would stay "scheduled" with no callback ever planned for it again.
+        from kefu.complaints.services import follow_up_cancel
+
+        follow_up_cancel(follow_up=callback.follow_up, reason=reason, by=actor, at=callback.done_at)
     return callback
 
 
@@ -715,7 +721,13 @@ def _complete_follow_up(callback: Callback, actor: User, at: datetime) -> None:
     from kefu.complaints.services import follow_up_complete
 
     with translation.override("zh-hans"):
-        result = str(_("Callback %(id)s: %(summary)s") % {"id": callback.pk, "summary": callback.summary or "—"})
+        if callback.status == Callback.Status.UNREACHABLE:
+            # The follow-up was attempted as the rule says; the complaint's record shows it did not reach him.
+            result = str(_("Callback %(id)s: the customer was not reached after %(attempts)s calls.")
+                         % {"id": callback.pk, "attempts": callback.call_attempts.count()})
+        else:
+            result = str(_("Callback %(id)s: %(summary)s") % {"id": callback.pk,
+                                                             "summary": callback.summary or "—"})
         if callback.score is not None:
             result += str(_(" (satisfaction %(score)s)") % {"score": callback.score})
     follow_up_complete(follow_up=callback.follow_up, result=result, done_by=actor, at=at)
@@ -807,7 +819,7 @@ def callback_record_call(*, actor: User, callback: Callback, version: int, outco
         with translation.override("zh-hans"):
             label = str(_("pending callback %(id)s") % {"id": callback.pk})
         clock_start(PENDING_POLICY, callback, now, label=label)
-    elif new == Status.DONE:
+    elif new in (Status.DONE, Status.UNREACHABLE):
         _complete_follow_up(callback, actor, now)
     if callback.follow_up_ticket_id:
         _event(callback, actor, "follow_up_case", new, new, callback.follow_up_ticket.number)

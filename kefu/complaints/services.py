@@ -351,3 +351,21 @@ def follow_up_complete(*, follow_up: FollowUpCallback, result: str, done_by: Use
     clocks_stop_for_target("complaint_follow_up", follow_up.pk, at=at, policy_code=FOLLOW_UP_POLICY)
     _event(follow_up.complaint.ticket, done_by, "follow_up_done", "follow_up", "", follow_up.result)
     return follow_up
+
+
+def follow_up_cancel(*, follow_up: FollowUpCallback, reason: str, by: User | None,
+                     at: datetime | None = None) -> FollowUpCallback:
+    """R5.4: the callback planner took the complaint's follow-up callback off the plan (with a reason): the
+    follow-up is cancelled, not left scheduled for ever, and the complaint's history says why. Idempotent."""
+    at = at or clock.now()
+    follow_up = FollowUpCallback.objects.select_for_update().select_related("complaint__ticket").get(pk=follow_up.pk)
+    if follow_up.status != FollowUpCallback.Status.SCHEDULED:
+        return follow_up
+    follow_up.status, follow_up.result, follow_up.done_at, follow_up.done_by = (
+        FollowUpCallback.Status.CANCELLED, (reason or "").strip(), at, by)
+    follow_up.save(update_fields=["status", "result", "done_at", "done_by"])
+    from kefu.sla.services import clocks_stop_for_target
+
+    clocks_stop_for_target("complaint_follow_up", follow_up.pk, at=at, policy_code=FOLLOW_UP_POLICY)
+    _event(follow_up.complaint.ticket, by, "follow_up_cancelled", "follow_up", "", follow_up.result)
+    return follow_up

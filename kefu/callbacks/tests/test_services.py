@@ -300,6 +300,46 @@ def test_a_closed_complaint_flows_to_its_one_month_follow_up_callback(make_user,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("ending", ["unreachable", "cancelled"])
+def test_a_follow_up_callback_that_cannot_be_made_does_not_stay_scheduled(make_user, planner, make_agent, customer,
+                                                                         desk, ending):
+    """R5.4: a complaint follow-up whose callback reaches nobody after the allowed calls is recorded as attempted
+    (done, saying so); one the planner cancels is cancelled on the complaint too, with the reason."""
+    from kefu.complaints import services as complaints
+    from kefu.complaints.models import FollowUpCallback
+
+    handler = make_user("complaint_handler")
+    agent = make_agent("回访坐席")
+    with time_machine.travel(at(2026, 3, 2, 9, 30), tick=False):
+        complaint = complaints.complaint_create(actor=make_user("agent"), subject="工程师未按约上门",
+                                                customer=customer, complainant_name="张伟",
+                                                complainant_phone="13812345678")
+        complaints.complaint_inform(actor=handler, complaint=complaint, message="已核实,向您致歉")
+        follow_up = complaints.complaint_close(actor=handler, complaint=complaint, resolution="已重新安排上门")
+    with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
+        services.callbacks_plan_day(actor=planner, teams=[desk])
+        callback = Callback.objects.get(follow_up=follow_up)
+        if ending == "unreachable":
+            for _attempt in range(3):
+                callback = services.callback_record_call(actor=agent, callback=callback, version=callback.version,
+                                                         outcome="no_answer")
+            assert callback.status == Status.UNREACHABLE
+        else:
+            services.callback_cancel(actor=planner, callback=callback, version=callback.version,
+                                     reason="客户已销户")
+        services.callbacks_plan_day(actor=planner, teams=[desk])
+    follow_up.refresh_from_db()
+    assert Callback.objects.filter(follow_up=follow_up).count() == 1
+    clock = SlaClock.objects.get(target_type="complaint_follow_up", target_id=follow_up.pk)
+    assert clock.state == SlaClock.State.STOPPED
+    if ending == "unreachable":
+        assert follow_up.status == FollowUpCallback.Status.DONE and "3" in follow_up.result
+    else:
+        assert follow_up.status == FollowUpCallback.Status.CANCELLED and follow_up.result == "客户已销户"
+        assert TicketEvent.objects.filter(ticket=complaint.ticket, action="follow_up_cancelled").exists()
+
+
+@pytest.mark.django_db
 def test_unreached_calls_and_calls_at_a_bad_moment(planner, make_agent, customer):
     agent = make_agent()
     with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
