@@ -126,6 +126,9 @@ def tickets(*, out: Callable[[str], None] = print) -> int:
                        ("phone_fix", "desk")):
         TicketKind.objects.filter(code=code, default_team=None).update(default_team=teams.get(team))
     ServiceCategory.objects.filter(code="pos_terminal", team=None).update(team=teams.get("tech-pos"))
+    from kefu.tickets.config import config_changed
+
+    config_changed()  # the updates above send no signal: running servers must drop their copy of the kinds
     if Ticket.objects.filter(title__startswith="【演示】").exists():
         return 0
     agent = User.objects.get(username="agent")

@@ -10,11 +10,16 @@ class SlaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from kefu.calendars.models import Calendar, WorkingInterval
         from kefu.core import periodic
+        from kefu.tickets import config
 
         from . import services
+        from .models import SlaPolicy
 
         post_migrate.connect(_seed, sender=self)
+        # The ticket policies and their calendars are kept in memory by every process (kefu.tickets.config).
+        config.watch(SlaPolicy, SlaPolicy.kinds.through, Calendar, WorkingInterval)
         periodic.register("sla.sweep", services.sla_sweep)
 
 

@@ -25,10 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import User
 from kefu.calendars import arithmetic
 from kefu.calendars.arithmetic import CalendarSpec, Unit
+from kefu.calendars.models import Calendar
 from kefu.calendars.selectors import calendar_spec, spec_by_name
 from kefu.core import clock as kefu_clock
 from kefu.core import tunables
 from kefu.core.errors import FieldError, KefuError
+from kefu.tickets import config
 from kefu.tickets.models import Notification, Ticket, TicketEvent
 
 from .models import ClockEscalation, ClockExtension, EscalationRule, SlaClock, SlaPolicy
@@ -98,28 +100,65 @@ def _warn_at(policy: SlaPolicy, start: datetime, deadline: datetime) -> datetime
     return start + (deadline - start) * policy.warn_at_percent / 100
 
 
-def policies_for_ticket(ticket: Ticket) -> list[SlaPolicy]:
-    policies = (SlaPolicy.objects.filter(is_active=True, target=SlaPolicy.Target.TICKET)
-                .filter(Q(channel="") | Q(channel=ticket.channel))
-                .filter(Q(kinds__isnull=True) | Q(kinds=ticket.kind_id)).distinct())
-    return list(policies)
+@dataclass(frozen=True)
+class TicketPolicy:
+    """An active ticket policy as kept in memory (kefu.tickets.config): which kinds and channel it applies to
+    and the calendar its clock runs on (None: the named default calendar is missing)."""
+
+    policy: SlaPolicy
+    kind_ids: frozenset[int]  # empty: every kind
+    calendar: Calendar | None
+
+    def applies_to(self, kind_id: int, channel: str) -> bool:
+        return (not self.policy.channel or self.policy.channel == channel) and (
+            not self.kind_ids or kind_id in self.kind_ids)
+
+    def spec(self) -> CalendarSpec:
+        if self.calendar is None:  # the calendar the policy names by default is gone: the same error as before
+            return _spec(self.policy)
+        # calendar_spec() reuses its built spec while the row, its intervals and the official schedule are the
+        # same; for a calendar that follows the official schedule it checks the schedule's fingerprint.
+        return calendar_spec(self.calendar)
 
 
-def clocks_start_for_ticket(ticket: Ticket) -> list[SlaClock]:
-    """Start the ticket's clocks (R11.2) from the time it was received (a fax's time of receipt, R3.5)."""
-    if ticket.state.is_closed:
-        return []
-    start = ticket.received_at or ticket.created_at
+def _load_ticket_policies() -> tuple[TicketPolicy, ...]:
+    policies = list(SlaPolicy.objects.filter(is_active=True, target=SlaPolicy.Target.TICKET).order_by("code"))
+    kinds: dict[int, set[int]] = {}
+    for policy_id, kind_id in SlaPolicy.kinds.through.objects.filter(
+            slapolicy__in=[p.pk for p in policies]).values_list("slapolicy_id", "ticketkind_id"):
+        kinds.setdefault(policy_id, set()).add(kind_id)
+    names = {p.calendar_id or ("default" if Unit(p.unit).is_working else "24x7") for p in policies}
+    calendars = Calendar.objects.prefetch_related("intervals").filter(
+        Q(pk__in=[n for n in names if isinstance(n, int)]) | Q(name__in=[n for n in names if isinstance(n, str)]))
+    by_pk = {c.pk: c for c in calendars}
+    by_name = {c.name: c for c in by_pk.values()}
+    return tuple(TicketPolicy(
+        policy=p, kind_ids=frozenset(kinds.get(p.pk, ())),
+        calendar=by_pk.get(p.calendar_id) if p.calendar_id else by_name.get(
+            "default" if Unit(p.unit).is_working else "24x7")) for p in policies)
+
+
+def ticket_policies() -> tuple[TicketPolicy, ...]:
+    """The active ticket policies, from this process's copy (rebuilt when an administrator changes a policy, its
+    kinds or a calendar, see kefu.tickets.config)."""
+    return config.current().get("sla.ticket_policies")
+
+
+config.section("sla.ticket_policies", _load_ticket_policies)
+
+
+def clocks_for_new_ticket(*, kind_id: int, channel: str, start: datetime) -> list[SlaClock]:
+    """The clocks a new ticket of this kind and channel starts (R11.2), not yet saved: their deadlines are known
+    before the ticket is written, so that the ticket is inserted once with its answer deadline."""
     clocks = []
-    for policy in policies_for_ticket(ticket):
-        deadline = arithmetic.deadline(_spec(policy), start, policy.amount.normalize(), policy.unit)
+    for entry in ticket_policies():
+        if not entry.applies_to(kind_id, channel):
+            continue
+        policy = entry.policy
+        deadline = arithmetic.deadline(entry.spec(), start, policy.amount.normalize(), policy.unit)
         warn_at = _warn_at(policy, start, deadline)
-        clocks.append(SlaClock(policy=policy, ticket=ticket, started_at=start, deadline=deadline, warn_at=warn_at,
+        clocks.append(SlaClock(policy=policy, started_at=start, deadline=deadline, warn_at=warn_at,
                                next_check_at=min(t for t in (warn_at, deadline) if t is not None)))
-    SlaClock.objects.bulk_create(clocks)
-    if clocks:
-        ticket.answer_due_at = min(c.deadline for c in clocks)
-        Ticket.objects.filter(pk=ticket.pk).update(answer_due_at=ticket.answer_due_at)
     return clocks
 
 

@@ -20,6 +20,7 @@ from .serializers import (
     PrioritySerializer,
     ServiceCategorySerializer,
     StatusOutput,
+    TicketCreatedOutput,
     TicketCreateInput,
     TicketDetailOutput,
     TicketEntryOutput,
@@ -60,13 +61,14 @@ class TicketListCreateApi(ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=TicketCreateInput, responses={201: TicketDetailOutput})
+    @extend_schema(request=TicketCreateInput, responses={201: TicketCreatedOutput})
     def post(self, request):
+        """Create a ticket. The answer is short (number, version, state, deadlines); GET its `url` for the rest."""
         serializer = TicketCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         ticket = services.ticket_create(actor=request.user, **serializer.validated_data)
-        return Response(TicketDetailOutput(selectors.ticket_detail_for(request.user, ticket.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        data = TicketCreatedOutput(ticket).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
 
 class TicketDetailApi(APIView):

@@ -12,7 +12,12 @@ class TicketsConfig(AppConfig):
 
         from kefu.customers.selectors import TICKET_LOOKUP_PROVIDERS
 
+        from . import config
+        from .models import Priority, TicketKind, Workflow, WorkflowState
+
         post_migrate.connect(_seed, sender=self)
+        # Every process keeps these in memory for ticket creation; a change tells them all (kefu.tickets.config).
+        config.watch(TicketKind, Priority, Workflow, WorkflowState)
         TICKET_LOOKUP_PROVIDERS.append(_customers_of_ticket)
 
 

@@ -414,3 +414,18 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConfigStamp(models.Model):
+    """One row whose value changes whenever configuration that processes keep in memory changes (kinds,
+    workflows, priorities, SLA policies, calendars — see `kefu.tickets.config`); read once per request."""
+
+    key = models.SlugField(primary_key=True, max_length=32)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("configuration stamp")
+        verbose_name_plural = _("configuration stamps")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

@@ -3,10 +3,9 @@ one TicketEvent per change, side effects queued on commit."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from kefu.core import clock, permissions
 from kefu.core.errors import ConflictError, FieldError, KefuError
 from kefu.customers.models import Customer
 
+from . import config
 from . import workflow as defaults
 from .models import (
     Dispatch,
@@ -71,14 +71,19 @@ def tickets_seed_defaults() -> None:
 def next_ticket_number() -> str:
     """R4.6: KF + local date + a per-day counter, e.g. KF20260213-000123.
 
-    The counter row is incremented with an UPDATE inside the caller's transaction, so concurrent creators
-    queue on the row lock and never read the same value; the unique constraint on Ticket.number backs it.
+    The counter row is incremented (UPDATE … RETURNING, one statement) inside the caller's transaction, so
+    concurrent creators queue on the row lock and never read the same value, and a rolled-back creation gives
+    its number back; the unique constraint on Ticket.number backs it.
     """
     day = clock.today()
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    sql = f'UPDATE {table} SET "value" = "value" + 1 WHERE "day" = %s RETURNING "value"'
     for _attempt in range(3):
-        if TicketCounter.objects.filter(day=day).update(value=F("value") + 1):
-            value = TicketCounter.objects.filter(day=day).values_list("value", flat=True).get()
-            return f"KF{day:%Y%m%d}-{value:06d}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datefield_value(day)])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"KF{day:%Y%m%d}-{row[0]:06d}"
         try:
             with transaction.atomic():
                 TicketCounter.objects.create(day=day, value=1)
@@ -137,6 +142,8 @@ def ticket_create(
     R4.5 [002]: a case not closed at once carries the answer deadline (the case-answer SLA policy, 3 days by
     default); a fax starts its 2-hour reply clock at the time it was received (R3.5). A consultation may be
     closed at once with how it was solved.
+
+    The returned ticket carries `started_clocks`, the SLA clocks it started (an empty list when closed at once).
     """
     _require(actor, "tickets.ticket:create")
     title = (title or "").strip()
@@ -144,41 +151,67 @@ def ticket_create(
         raise FieldError(_("The title is required."), field="title", code="required")
     if not kind.is_active:
         raise FieldError(_("This ticket kind is no longer in use."), field="kind", code="invalid_choice")
-    initial = kind.workflow.states.filter(is_initial=True).first()
+    configured = config.tickets()  # workflows and priorities from this process's copy (kefu.tickets.config)
+    initial = configured.initial_states.get(kind.workflow_id)
     if initial is None:
         raise FieldError(_("The workflow of this kind has no initial state."), field="kind", code="invalid")
-    if close_at_once and not kind.closable_at_once:
-        raise FieldError(_("Tickets of this kind cannot be closed at once."), field="close_at_once", code="invalid")
-    if close_at_once and not resolution.strip():
-        raise FieldError(_("Say how it was solved."), field="resolution", code="required")
+    closed = None
+    if close_at_once:
+        if not kind.closable_at_once:
+            raise FieldError(_("Tickets of this kind cannot be closed at once."), field="close_at_once",
+                             code="invalid")
+        resolution = resolution.strip()
+        if not resolution:
+            raise FieldError(_("Say how it was solved."), field="resolution", code="required")
+        closed = configured.closed_states.get(kind.workflow_id)
+        if closed is None:
+            raise FieldError(_("The workflow of this kind has no closed state."), field="close_at_once",
+                             code="invalid")
     if reporter_phone:
         from kefu.core.phones import parse_phone
 
         reporter_phone = parse_phone(reporter_phone, field="reporter_phone").number
     now = clock.now()
-    # The number is drawn last (below), so that the day's counter row stays locked only for the end of the
-    # transaction and concurrent creators wait on it for as short a time as possible.
-    ticket = Ticket.objects.create(
-        number=f"TMP-{uuid.uuid4().hex[:28]}", kind=kind, title=title[:200], customer=customer, description=description,
-        category=category, priority=priority or Priority.objects.filter(is_default=True).first()
-        or Priority.objects.order_by("rank").first(),
-        state=initial, channel=channel, team=team or kind.default_team, assignee=assignee, created_by=actor,
-        occurred_at=occurred_at, location=location, reporter_name=reporter_name, reporter_phone=reporter_phone,
-        received_at=received_at or now,
-    )
-    _event(ticket, actor, "created", "state", "", initial.name)
-    if close_at_once:
-        closed = kind.workflow.states.filter(is_closed=True).first()
-        Ticket.objects.filter(pk=ticket.pk).update(state=closed, resolved_at=now, closed_at=now,
-                                                   resolution=resolution.strip(), version=F("version") + 1)
-        _event(ticket, actor, "transition", "state", initial.name, closed.name, resolution.strip())
-        ticket.refresh_from_db()
+    ticket = Ticket(
+        kind=kind, title=title[:200], customer=customer, description=description, category=category,
+        priority=priority or configured.default_priority, state=closed or initial, channel=channel,
+        assignee=assignee, created_by=actor, occurred_at=occurred_at, location=location,
+        reporter_name=reporter_name, reporter_phone=reporter_phone, received_at=received_at or now)
+    if team is not None:
+        ticket.team = team
     else:
-        from kefu.sla.services import clocks_start_for_ticket
+        ticket.team_id = kind.default_team_id
+    clocks = []
+    if closed is not None:
+        # Closed at once: created, then moved to the closed state, in one write (version 2, two events).
+        ticket.resolved_at = ticket.closed_at = now
+        ticket.resolution = resolution
+        ticket.version = 2
+    else:
+        from kefu.sla.services import clocks_for_new_ticket
 
-        clocks_start_for_ticket(ticket)
+        # The deadlines depend only on the kind, the channel and the time received, so the ticket is written
+        # once, with its answer deadline, instead of being updated after its clocks.
+        clocks = clocks_for_new_ticket(kind_id=kind.pk, channel=channel, start=ticket.received_at)
+        if clocks:
+            ticket.answer_due_at = min(c.deadline for c in clocks)
+    # Everything is checked and computed before the number is drawn: the day's counter row stays locked only
+    # for the inserts below and the commit (one INSERT of the ticket with its number, rather than a placeholder
+    # number rewritten afterwards, which would rewrite the row and every index of the ticket table).
     ticket.number = next_ticket_number()
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+    ticket.save(force_insert=True)
+    events = [TicketEvent(ticket=ticket, actor=actor, action="created", field="state", new=initial.name)]
+    if closed is not None:
+        events.append(TicketEvent(ticket=ticket, actor=actor, action="transition", field="state", old=initial.name,
+                                  new=closed.name, reason=resolution))
+    TicketEvent.objects.bulk_create(events)
+    if clocks:
+        from kefu.sla.models import SlaClock
+
+        for sla_clock in clocks:
+            sla_clock.ticket = ticket
+        SlaClock.objects.bulk_create(clocks)
+    ticket.started_clocks = clocks
     if assignee is not None:
         _notify(assignee, ticket, str(_("Ticket %(number)s is assigned to you: %(title)s")
                                       % {"number": ticket.number, "title": ticket.title}))

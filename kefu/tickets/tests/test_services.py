@@ -53,6 +53,12 @@ def test_consultation_is_closed_at_once_with_how_it_was_solved(make_ticket):
     assert info.value.field == "resolution"
     ticket = make_ticket("consultation", close_at_once=True, resolution="告知结算周期为 T+1")
     assert ticket.state.code == "closed" and ticket.answer_due_at is None and ticket.resolved_at
+    # Written in one go, but its history and version read as "created, then closed with how it was solved".
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.version, stored.state.code, stored.resolution) == (2, "closed", "告知结算周期为 T+1")
+    assert stored.closed_at == stored.resolved_at and not stored.clocks.exists()
+    assert [(e.action, e.old, e.new, e.reason) for e in stored.events.all()] == [
+        ("created", "", "新建", ""), ("transition", "新建", stored.state.name, "告知结算周期为 T+1")]
     with pytest.raises(FieldError):
         make_ticket("repair", close_at_once=True, resolution="x")
 
