@@ -16,6 +16,9 @@ class CallbacksConfig(AppConfig):
 
         post_migrate.connect(_seed, sender=self)
         periodic.register("callbacks.daily_rules", services.callbacks_daily)
+        from kefu.sla.services import register_target_holders
+
+        register_target_holders("callback", services.callback_holders)
 
 
 def _seed(**kwargs) -> None:

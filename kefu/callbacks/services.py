@@ -714,6 +714,18 @@ def _call_again(actor: User, callback: Callback, day: date) -> Callback:
     return retry
 
 
+def callback_holders(callback_id: int) -> list[User]:
+    """Who is warned when a pending callback's 2-day clock runs late (R7.3, R11.3): its agent, else the planners."""
+    callback = Callback.objects.filter(pk=callback_id).select_related("agent").first()
+    if callback is None:
+        return []
+    if callback.agent_id and callback.agent.is_active:
+        return [callback.agent]
+    from kefu.accounts.selectors import users_holding
+
+    return list(users_holding(PLAN))
+
+
 def _complete_follow_up(callback: Callback, actor: User, at: datetime) -> None:
     """R5.4: the callback carried out a complaint's follow-up: it is recorded there as done."""
     if not callback.follow_up_id:

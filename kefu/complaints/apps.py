@@ -13,3 +13,6 @@ class ComplaintsConfig(AppConfig):
         from . import services
 
         periodic.register("complaints.follow_ups", services.complaints_schedule_follow_ups)
+        from kefu.sla.services import register_target_holders
+
+        register_target_holders("complaint_follow_up", services.follow_up_holders)

@@ -353,6 +353,20 @@ def follow_up_complete(*, follow_up: FollowUpCallback, result: str, done_by: Use
     return follow_up
 
 
+def follow_up_holders(follow_up_id: int) -> list[User]:
+    """Who is warned when a follow-up callback's one-month clock runs late (R11.3): the agent of its open
+    callback if one is planned, else the complaint desk."""
+    from kefu.accounts.models import Team
+    from kefu.accounts.selectors import users_holding
+    from kefu.callbacks.models import Callback
+
+    callback = (Callback.objects.filter(follow_up_id=follow_up_id, status__in=Callback.OPEN, agent__is_active=True)
+                .select_related("agent").order_by("-id").first())
+    if callback is not None:
+        return [callback.agent]
+    return list(users_holding("complaints.complaint:handle", team_kind=Team.Kind.COMPLAINT_DESK))
+
+
 def follow_up_cancel(*, follow_up: FollowUpCallback, reason: str, by: User | None,
                      at: datetime | None = None) -> FollowUpCallback:
     """R5.4: the callback planner took the complaint's follow-up callback off the plan (with a reason): the

@@ -10,8 +10,11 @@ class ServiceExceptionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import services  # noqa: F401  (registers the app's tunables)
+        from kefu.sla.services import register_target_holders
 
+        from . import services  # (also registers the app's tunables)
+
+        register_target_holders("service_exception", services.exception_holders)
         post_migrate.connect(_seed, sender=self)
 
 

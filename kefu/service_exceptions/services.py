@@ -162,8 +162,37 @@ def exception_report(*, actor: User | None, title: str, description: str,
 
     with translation.override("zh-hans"):
         label = str(_("service exception %(number)s") % {"number": exc.number})
-    clock_start(ASSESSMENT_POLICY, exc, now, label=label)
+    sla_clock = clock_start(ASSESSMENT_POLICY, exc, now, label=label)
+    desk = service_desk()
+    with translation.override("zh-hans"):
+        message = str(_("Service exception %(number)s reported: %(title)s") % {"number": exc.number,
+                                                                             "title": exc.title})
+        if sla_clock is not None:
+            message += str(_(" — first assessment due %(deadline)s") % {
+                "deadline": timezone.localtime(sla_clock.deadline).strftime("%Y-%m-%d %H:%M")})
+    Notification.objects.bulk_create([Notification(user=u, message=message[:255]) for u in desk])
+    _event(exc, actor, "desk_notified", note=str(len(desk)))
     return exc
+
+
+def service_desk() -> list[User]:
+    """R6.2 [001]: the service desk (客服部门) that makes the first assessment — holders of the handling right in
+    the first-line desk teams (all holders when no first-line team has one)."""
+    from kefu.accounts.selectors import users_holding
+
+    return list(users_holding("service_exceptions.exception:handle", team_kind=Team.Kind.FIRST_LINE))
+
+
+def exception_holders(exception_id: int) -> list[User]:
+    """Who is warned when a clock of this exception runs late (R11.3): the owner of the current plan, else the
+    service desk."""
+    exc = ServiceException.objects.filter(pk=exception_id).first()
+    if exc is None:
+        return []
+    plan = _current_plan(exc)
+    if plan is not None and plan.owner_id and plan.owner.is_active:
+        return [plan.owner]
+    return service_desk()
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -326,6 +327,15 @@ class SweepResult:
     escalations: int = 0
 
 
+# R11.3: who is warned about a clock that is not a ticket's — the app owning the target registers a function
+# giving the holders of one object (the service desk for an exception's assessment, the agent of a callback).
+TARGET_HOLDERS: dict[str, Callable[[int], list[User]]] = {}
+
+
+def register_target_holders(target_type: str, holders: Callable[[int], list[User]]) -> None:
+    TARGET_HOLDERS[target_type] = holders
+
+
 class _Batch:
     """What one sweep transaction writes, collected and then inserted in bulk (a constant number of queries)."""
 
@@ -345,11 +355,13 @@ class _Batch:
 
     def recipients(self, sla_clock: SlaClock, role: str | None) -> list[User]:
         ticket = sla_clock.ticket
-        if role is None:  # the warning goes to whoever holds the ticket
+        if role is None:  # the warning goes to whoever holds the ticket (or the object the clock is on)
             if ticket and ticket.assignee_id:
                 return [ticket.assignee]
             if ticket and ticket.team_id:
                 return list(ticket.team.members.filter(is_active=True))
+            if ticket is None and sla_clock.target_type in TARGET_HOLDERS and sla_clock.target_id is not None:
+                return list(TARGET_HOLDERS[sla_clock.target_type](sla_clock.target_id))
             return []
         holders = self.holders(role)
         if ticket and ticket.team_id:

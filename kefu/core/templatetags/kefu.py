@@ -39,3 +39,27 @@ def address(value: str, show_pii: bool) -> str:
 @register.filter
 def match_label(value: str) -> str:
     return str(_MATCH_LABELS.get(value, value))
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """{{ event.action|action_label }}: a history action code in words."""
+    from kefu.core.history_labels import action_label as label
+
+    return label(code)
+
+
+@register.filter
+def choice_label(value: str, path: str) -> str:
+    """{{ e.new_state|choice_label:"service_exceptions.ServiceException.state" }}."""
+    from kefu.core.history_labels import choice_label as label
+
+    return label(value, path)
+
+
+@register.filter
+def field_label(name: str, model_path: str) -> str:
+    """{{ event.field|field_label:"tickets.Ticket" }}."""
+    from kefu.core.history_labels import field_label as label
+
+    return label(name, model_path)

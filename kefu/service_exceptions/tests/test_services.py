@@ -115,7 +115,7 @@ def test_level_1_loop_until_the_customer_is_satisfied(make_user, levels, categor
     plans = list(exc.plans.order_by("id"))
     assert [(p.round, p.rating) for p in plans] == [(1, "not_satisfied"), (2, "satisfied")]  # every round kept
     actions = list(exc.events.values_list("action", flat=True))
-    assert actions[:3] == ["reported", "assessed", "management_notified"]
+    assert actions[:4] == ["reported", "desk_notified", "assessed", "management_notified"]
     assert actions[-2:] == ["rated_satisfied", "archived"] and actions.count("customer_told_result") == 2
     told = exc.events.filter(action="customer_told_progress").get()
     assert told.contact is not None and told.contact.called_number == "13812345678"
@@ -195,3 +195,40 @@ def test_signed_links_tampered_and_expired(make_user):
         with pytest.raises(KefuError) as expired:
             services.report_link_read(token)
     assert expired.value.code == "link_expired"
+
+
+@pytest.mark.django_db
+def test_the_service_desk_hears_of_a_report_at_once_and_is_warned_before_the_assessment_is_late(make_user):
+    """R6.2 [001]: the service desk (first-line desk holders of the handling right) is told of a report at once,
+    with the assessment deadline, and warned by the clock before it; nobody else is."""
+    from kefu.accounts.models import Team
+
+    desk = Team.objects.create(code="desk", name="客服一线", kind=Team.Kind.FIRST_LINE)
+    desk_lead = make_user("shift_lead")
+    desk_lead.teams.add(desk)
+    other_lead = make_user("shift_lead")  # in no first-line team
+    reporter = make_user("agent")
+    reporter.teams.add(desk)  # a desk member without the right to assess
+    with time_machine.travel(T0, tick=False):
+        exc = services.exception_report(actor=reporter, title="承诺未兑现", description="说好的上门没来")
+    told = Notification.objects.filter(message__contains=exc.number)
+    assert [n.user for n in told] == [desk_lead] and "10:30" in told.get().message
+    with time_machine.travel(T0 + timedelta(minutes=25), tick=False):
+        sla_sweep()  # 80 percent of the 30 minutes used: the warning
+    assert told.filter(user=desk_lead).count() == 2
+    assert not told.filter(user__in=[other_lead, reporter]).exists()
+
+
+@pytest.mark.django_db
+def test_the_plan_owner_is_warned_about_the_exception_s_clocks(make_user, levels, categories, business_department):
+    lead = make_user("shift_lead")
+    owner = make_user("business_department")
+    with time_machine.travel(T0, tick=False):
+        exc = services.exception_report(actor=make_user("agent"), title="结算延迟", description="商户未收到结算款")
+        exc = services.exception_assess(actor=lead, exception=exc, version=exc.version,
+                                        category=categories["commitment"], level=levels[2], impact="一家商户")
+        services.exception_plan(actor=lead, exception=exc, version=exc.version, content="清算部核查并补发",
+                                owner=owner, owner_department=business_department,
+                                deadline=T0 + timedelta(days=1))
+    assert services.exception_holders(exc.pk) == [owner]
+    assert services.exception_holders(0) == []
