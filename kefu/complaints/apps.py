@@ -16,3 +16,7 @@ class ComplaintsConfig(AppConfig):
         from kefu.sla.services import register_target_holders
 
         register_target_holders("complaint_follow_up", services.follow_up_holders)
+        from kefu.tickets.services import TRANSITION_GUARDS
+
+        if services.complaint_transition_guard not in TRANSITION_GUARDS:
+            TRANSITION_GUARDS.append(services.complaint_transition_guard)

@@ -281,14 +281,29 @@ def complaint_close(*, actor: User, complaint: Complaint, resolution: str) -> Fo
     complaint = Complaint.objects.select_related("ticket__state").get(pk=complaint.pk)
     if complaint.ticket.state.is_closed:
         raise KefuError(_("This complaint is already closed."), code="already_closed", status=409)
+    _check_closable(complaint)
+    _walk_to_closed(actor, complaint.ticket, resolution)
+    complaint.refresh_from_db()
+    return follow_up_schedule(complaint=complaint)
+
+
+def _check_closable(complaint: Complaint) -> None:
+    """R5.3: an investigation must be concluded and the customer told the result before the complaint is solved."""
     investigation = Investigation.objects.filter(complaint=complaint).first()
     if investigation is not None and investigation.finding == Investigation.Finding.PENDING:
         raise KefuError(_("Conclude the investigation before closing the complaint."), code="investigation_pending")
     if complaint.informed_at is None:
         raise KefuError(_("Tell the customer the result before closing the complaint."), code="not_informed")
-    _walk_to_closed(actor, complaint.ticket, resolution)
-    complaint.refresh_from_db()
-    return follow_up_schedule(complaint=complaint)
+
+
+def complaint_transition_guard(actor: User, ticket: Ticket, target: Any) -> None:
+    """R5.3 on every path: a complaint's ticket moved to a solved or closed state from the plain ticket page or
+    API meets the same conditions as closing it on the complaint page."""
+    if not (target.is_resolved or target.is_closed):
+        return
+    complaint = Complaint.objects.filter(ticket_id=ticket.pk).first()
+    if complaint is not None:
+        _check_closable(complaint)
 
 
 def follow_up_schedule(*, complaint: Complaint) -> FollowUpCallback:

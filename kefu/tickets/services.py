@@ -3,6 +3,7 @@ one TicketEvent per change, side effects queued on commit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -275,6 +276,12 @@ def available_transitions(actor: User, ticket: Ticket) -> list[WorkflowTransitio
     return result
 
 
+# Rules other apps add to every transition (R4.2), called with (actor, ticket, target state) before the change:
+# e.g. a complaint is solved or closed only after its investigation and telling the customer (R5.3), whichever
+# page or API fires the transition. A guard refuses by raising a KefuError.
+TRANSITION_GUARDS: list[Callable[[User, Ticket, WorkflowState], None]] = []
+
+
 @transaction.atomic
 def ticket_transition(*, actor: User, ticket: Ticket, transition: str, version: int, reason: str = "") -> Ticket:
     """R4.2: fire a transition allowed for the user's role from the ticket's state; reason where required."""
@@ -293,6 +300,8 @@ def ticket_transition(*, actor: User, ticket: Ticket, transition: str, version: 
                          transition=chosen.name)
     old_state = ticket.state
     target = chosen.to_state
+    for guard in TRANSITION_GUARDS:
+        guard(actor, ticket, target)
     now = clock.now()
     fields: dict[str, Any] = {"state": target}
     if target.is_resolved and not old_state.is_resolved:

@@ -107,8 +107,17 @@ def test_a_complaint_closed_on_the_ticket_page_still_gets_its_follow_up(make_use
     assert complaint.transfer_phrase == ""  # came by e-mail: nobody was transferred
     from kefu.tickets.services import ticket_transition
 
-    ticket = complaint.ticket
-    for code in ("start", "resolve", "close"):
+    ticket = ticket_transition(actor=handler, ticket=complaint.ticket, transition="start",
+                               version=complaint.ticket.version)
+    # R5.3 on the plain ticket page too: not solved before the customer was told the result.
+    with pytest.raises(KefuError) as refused:
+        ticket_transition(actor=handler, ticket=ticket, transition="resolve", version=ticket.version, reason="已解决")
+    assert refused.value.code == "not_informed"
+    ticket.refresh_from_db()
+    assert not ticket.state.is_resolved
+    services.complaint_inform(actor=handler, complaint=complaint, message="已向客户说明处理结果")
+    ticket.refresh_from_db()
+    for code in ("resolve", "close"):
         ticket = ticket_transition(actor=handler, ticket=ticket, transition=code, version=ticket.version,
                                    reason="已解决")
     assert not FollowUpCallback.objects.filter(complaint=complaint).exists()
