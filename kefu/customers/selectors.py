@@ -3,7 +3,9 @@
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from kefu.core import permissions, tunables
@@ -81,7 +83,12 @@ def customer_lookup(user, query: str, *, limit: int | None = None) -> LookupResu
             if hits:
                 result.matched_by, result.customers = "ticket_number", hits
                 return result
-    hits = list(base.filter(name__icontains=query).order_by("pk")[:limit])
+    named = base.filter(name__icontains=query)
+    if len(query) == 2 and connection.vendor == "postgresql":
+        # A pair of characters has no trigram: the pair index (customers migration 0003) narrows it instead.
+        named = named.filter(RawSQL('kefu_bigrams(UPPER("customers_customer"."name"::text)) @> ARRAY[UPPER(%s)]',
+                                    (query,), output_field=BooleanField()))
+    hits = list(named.order_by("pk")[:limit])
     if hits:
         result.matched_by, result.customers = "name", hits
     return result

@@ -52,3 +52,21 @@ def test_pii_view_permission_shows_unmasked(customer, make_user, api_client_for)
     assert {p["number"] for p in data["phones"]} == {"13812345678", "02162345678"}
     assert data["id_number"] == "310115198805061234"
     assert data["addresses"][0]["address"] == "上海市浦东新区张江路88号3楼"
+
+
+@pytest.mark.django_db
+def test_two_character_fragments_find_every_name_holding_the_pair(agent, make_customer):
+    """R2.2: 张伟 is a whole name in Chinese; the pair is found wherever it stands (on PostgreSQL through the
+    character-pair index), in upper and lower case, and nothing else is."""
+    from django.db import connection
+
+    wanted = [make_customer(name=name) for name in ("张伟五金店", "浦东张伟便利", "老张伟")]
+    make_customer(name="张三伟业")  # both characters, not as a pair
+    make_customer(name="伟张商行")
+    latin = make_customer(name="ABC科技")
+    assert customer_lookup(agent, "张伟").customers == wanted
+    assert customer_lookup(agent, "bc").customers == [latin]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT kefu_bigrams(UPPER('老张伟')), kefu_bigrams('张'), kefu_bigrams('')")
+            assert cursor.fetchone() == (["张伟", "老张"], [], [])
