@@ -10,6 +10,8 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401  (registers the database check)
+
         post_migrate.connect(_seed_kinds, sender=self)
 
 

@@ -70,3 +70,36 @@ def test_two_character_fragments_find_every_name_holding_the_pair(agent, make_cu
         with connection.cursor() as cursor:
             cursor.execute("SELECT kefu_bigrams(UPPER('老张伟')), kefu_bigrams('张'), kefu_bigrams('')")
             assert cursor.fetchone() == (["张伟", "老张"], [], [])
+
+
+@pytest.mark.django_db
+def test_a_c_locale_database_is_reported(monkeypatch):
+    from django.db import connection
+
+    from kefu.customers.checks import check_chinese_trigrams
+
+    if connection.vendor != "postgresql":
+        assert check_chinese_trigrams(databases=["default"]) == []
+        return
+    assert check_chinese_trigrams(databases=["default"]) == []  # CI's database is C.UTF-8
+    real_cursor = connection.cursor
+
+    class CLocale:
+        def __init__(self):
+            self.cursor = real_cursor()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.cursor.close()
+
+        def execute(self, sql, params=None):
+            self.cursor.execute("SELECT 'C'")
+
+        def fetchone(self):
+            return self.cursor.fetchone()
+
+    monkeypatch.setattr(connection, "cursor", CLocale)
+    [warning] = check_chinese_trigrams(databases=["default"])
+    assert warning.id == "kefu.customers.W001" and "LC_CTYPE=C" in warning.msg
