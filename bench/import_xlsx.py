@@ -3,17 +3,24 @@
 
     rm -rf /tmp/kefu-bench-import && KEFU_DATA_DIR=/tmp/kefu-bench-import .venv/bin/python bench/import_xlsx.py
     KEFU_DATABASE_URL=postgres://kefu@127.0.0.1:55433/kefu_import .venv/bin/python bench/import_xlsx.py
+    # the same with another implementation of the importer, e.g. the previous commit's (same conditions):
+    git show HEAD:kefu/customers/importing.py > /tmp/importing_old.py
+    ... bench/import_xlsx.py --importer /tmp/importing_old.py
 
 Makes the workbook with openpyxl (valid Chinese data: customer number, name, kind, merchant number, two phone
 numbers separated by ";", address, contact, device model and serial number), then on a fresh database times
 `kefu.customers.importing.validate()` and `apply()` — the same two calls `kefu import-customers FILE` and the
-import job make — and prints the seconds of each phase. It then imports the same file again, which must
+import job make — and prints the seconds of each phase: wall-clock time, CPU time of this process
+(`time.process_time()`; on SQLite this includes the database's work) and, on PostgreSQL, CPU time of the
+server process serving the connection (read from /proc, so only for a server on this machine). On a machine
+shared with other work, the CPU times are the figures to compare. It then imports the same file again, which must
 create and update nothing and add no phone, contact, address or device twice, and prints the counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -41,6 +48,8 @@ def parse_args():
     parser.add_argument("--allow-existing", action="store_true",
                         help="run even if the database already holds IM… customers (the first run is then no "
                              "longer a fresh import)")
+    parser.add_argument("--importer", default=None,
+                        help="a file with another version of kefu/customers/importing.py to time instead")
     parser.add_argument("--allow-dev-db", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -151,9 +160,45 @@ def counts() -> dict[str, int]:
     return out
 
 
-def import_once(filename: str, content: bytes) -> dict:
-    from kefu.customers import importing
+def load_importer(path: str | None):
+    """kefu.customers.importing, or the same module read from another file (loaded inside the package, so
+    that its relative imports work) to compare two implementations in the same conditions."""
+    if not path:
+        from kefu.customers import importing
 
+        return importing
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kefu.customers._bench_importing", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def server_cpu():
+    """A function returning the CPU seconds used so far by the PostgreSQL process serving this connection,
+    or None when it cannot be read (SQLite, or a server on another machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+    return read
+
+
+def import_once(importing, filename: str, content: bytes) -> dict:
     marks = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -163,17 +208,25 @@ def import_once(filename: str, content: bytes) -> dict:
                 marks[(stage, done)] = now
                 print(f"    {stage} {done}{'/' + str(total) if total else ''}  ({now - started:.1f} s)", flush=True)
 
+    server = server_cpu()
+    server_started = server() if server else 0.0
+    cpu_started = time.process_time()
     started = time.perf_counter()
     report = importing.validate(filename, content, progress=progress)
     validated = time.perf_counter()
+    cpu_validated = time.process_time()
     if report.errors:
         for error in report.errors[:20]:
             print(f"  row {error.row}, {error.field}: {error.message_en}")
         sys.exit(f"{len(report.errors)} errors in {report.total_rows} rows: the generated file should be valid")
     importing.apply(report, progress=progress)
     applied = time.perf_counter()
+    cpu_applied = time.process_time()
     return {"rows": report.total_rows, "created": report.created, "updated": report.updated,
-            "validate": validated - started, "apply": applied - validated, "total": applied - started}
+            "validate": validated - started, "apply": applied - validated, "total": applied - started,
+            "cpu validate": cpu_validated - cpu_started, "cpu apply": cpu_applied - cpu_validated,
+            "cpu total": cpu_applied - cpu_started,
+            "server cpu": server() - server_started if server else None}
 
 
 def main() -> None:
@@ -190,6 +243,8 @@ def main() -> None:
     if Customer.objects.filter(customer_number__startswith="IM").exists() and not args.allow_existing:
         sys.exit("The database already holds IM… customers: the first import would not be a fresh one. Use a new "
                  "database (rm -rf $KEFU_DATA_DIR, or dropdb/createdb), or pass --allow-existing.")
+    importing = load_importer(args.importer)
+    print(f"importer: {importing.__file__}", flush=True)
     layout = "-excel" if args.excel_layout else ""
     path = Path(args.file or f"/tmp/kefu-bench-import-{args.rows}{layout}.xlsx")
     if not (args.reuse and path.exists()):
@@ -205,10 +260,10 @@ def main() -> None:
 
     before = counts()
     print("first import (fresh database):", flush=True)
-    first = import_once(path.name, content)
+    first = import_once(importing, path.name, content)
     after_first = counts()
     print("second import of the same file:", flush=True)
-    second = import_once(path.name, content)
+    second = import_once(importing, path.name, content)
     after_second = counts()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"machine: {_django.load_average()} (after)")
@@ -219,6 +274,10 @@ def main() -> None:
         verdict = f"≤ {TARGET_SECONDS} s: {'met' if run['total'] <= TARGET_SECONDS else 'MISSED'}"
         print(f"{name:<10} {run['validate']:>11.1f} {run['apply']:>8.1f} {run['total']:>8.1f} {run['created']:>8} "
               f"{run['updated']:>8}  {verdict}")
+    print(f"\nCPU seconds  {'validate':>9} {'apply':>8} {'total':>8} {'db server':>10}")
+    for name, run in (("first", first), ("re-import", second)):
+        server = f"{run['server cpu']:>10.1f}" if run["server cpu"] is not None else f"{'—':>10}"
+        print(f"{name:<12} {run['cpu validate']:>9.1f} {run['cpu apply']:>8.1f} {run['cpu total']:>8.1f} {server}")
     print(f"\n{'table':<28} {'before':>9} {'after 1st':>10} {'after 2nd':>10}")
     for key in before:
         print(f"{key:<28} {before[key]:>9} {after_first[key]:>10} {after_second[key]:>10}")

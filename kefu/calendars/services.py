@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kefu.core.errors import FieldError, KefuError
+from kefu.core.textfiles import decode_text
 
 from . import arithmetic
 from .models import ALWAYS_OPEN_CALENDAR, DEFAULT_CALENDAR, Calendar, OfficialDay, OfficialYear, WorkingInterval
@@ -200,15 +201,6 @@ class ImportReport:
                 "deleted": self.deleted, "dry_run": self.dry_run, "errors": self.errors}
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FieldError(_("The file is neither UTF-8 nor GB18030 text."), code="file_encoding", field="file")
-
-
 def _raw_rows(filename: str, text: str) -> list[tuple[int, dict[str, Any]]]:
     stripped = text.lstrip()
     if filename.lower().endswith(".json") or stripped.startswith(("[", "{")):
@@ -240,7 +232,7 @@ def schedule_parse(filename: str, content: bytes) -> ImportReport:
     """Read and check every row of a schedule file; errors are collected per line, nothing is written."""
     report = ImportReport()
     seen: dict[date, int] = {}
-    for line, item in _raw_rows(filename, _decode(content)):
+    for line, item in _raw_rows(filename, decode_text(content, filename=filename)):
         raw_date, raw_kind = str(item.get("date", "")).strip(), item.get("kind", item.get("type", ""))
         try:
             day = date.fromisoformat(raw_date)

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from kefu.core.errors import KefuError, bilingual
+from kefu.core.textfiles import decode_text
 
 from .models import CdrImport, Contact
 from .services import agent_ids_for, customer_ids_for_numbers, quarter_hour, queue_id_for
@@ -109,22 +110,6 @@ class CdrReport:
         return not self.errors
 
 
-def decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 — a superset of GBK and GB2312, what Chinese Excel and
-    many PBXs write. Refused with the line that cannot be read when neither fits."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        utf8_error = error
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError as error:
-        start = max(utf8_error.start, error.start)
-        line = content[:start].count(b"\n") + 1
-        raise CdrFileError(_("The file is neither UTF-8 nor GB18030/GBK text (line %(line)s cannot be read)."),
-                           field="file", line=line) from None
-
-
 def _local_time(value: str, tz) -> datetime | None:
     value = value.strip()
     if not value:
@@ -142,7 +127,7 @@ def _local_time(value: str, tz) -> datetime | None:
 
 
 def validate(content: bytes, *, fmt: str, tz_name: str | None = None,
-             outbound_contexts: Iterable[str] = DEFAULT_OUTBOUND_CONTEXTS) -> CdrReport:
+             outbound_contexts: Iterable[str] = DEFAULT_OUTBOUND_CONTEXTS, filename: str = "") -> CdrReport:
     """Read and check every row; nothing is written. Raises CdrFileError for a file that cannot be read."""
     if fmt not in FORMATS:
         raise CdrFileError(_("Unknown format “%(value)s”; known: %(known)s."), field="format", value=fmt,
@@ -151,7 +136,9 @@ def validate(content: bytes, *, fmt: str, tz_name: str | None = None,
         tz = ZoneInfo(tz_name) if tz_name else timezone.get_default_timezone()
     except (KeyError, ValueError):
         raise CdrFileError(_("Unknown time zone “%(value)s”."), field="timezone", value=tz_name) from None
-    text = decode(content)
+    # UTF-8 (with or without BOM), else GB18030 — a superset of GBK and GB2312, what Chinese Excel and many
+    # PBXs write; refused naming the line that cannot be read when neither fits.
+    text = decode_text(content, filename=filename, error=CdrFileError)
     if not text.strip():
         raise CdrFileError(_("The file is empty."), field="file")
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -396,7 +383,7 @@ def cdr_import(*, actor, filename: str, content: bytes, fmt: str, dry_run: bool 
     from .services import _require
 
     _require(actor, "contacts.cdr:import")
-    report = validate(content, fmt=fmt, tz_name=tz_name, outbound_contexts=outbound_contexts)
+    report = validate(content, fmt=fmt, tz_name=tz_name, outbound_contexts=outbound_contexts, filename=filename)
     if report.ok and not dry_run:
         apply(report, actor=actor)
     return report, import_log(report, actor=actor, filename=filename, dry_run=dry_run or not report.ok)

@@ -8,6 +8,7 @@ exact index look-up.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
@@ -35,24 +36,45 @@ class Phone:
 
 
 def parse_phone(raw: str, *, field: str = "phone") -> Phone:
-    """Parse a Chinese mobile or landline number; raise FieldError naming `field` when it is not one."""
-    text = (raw or "").strip()
+    """Parse a Chinese mobile or landline number; raise FieldError naming `field` when it is not one.
+
+    Results are cached per distinct text (a bounded cache; parsing is pure), because imports and look-ups
+    parse the same numbers again and again and libphonenumber's pattern matching is the costly part."""
+    result = _parse((raw or "").strip())
+    if isinstance(result, Phone):
+        return result
+    message, code = _REFUSALS[result]
+    raise FieldError(message, field=field, code=code, value=raw)
+
+
+_REFUSALS = {
+    "empty": (_("The phone number is empty."), "phone_empty"),
+    "invalid": (_("“%(value)s” is not a phone number."), "phone_invalid"),
+    "foreign": (_("“%(value)s” is not a Chinese phone number."), "phone_foreign"),
+    "not_cn": (_("“%(value)s” is not a valid Chinese mobile or landline number."), "phone_invalid"),
+}
+_CN = phonenumbers.country_code_for_region("CN")
+_LANDLINE_TYPES = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@lru_cache(maxsize=100_000)
+def _parse(text: str) -> Phone | str:
+    """A Phone, or the key of the refusal in _REFUSALS."""
     if not text:
-        raise FieldError(_("The phone number is empty."), field=field, code="phone_empty")
+        return "empty"
     extension = ""
     match = _EXTENSION.search(text)
     if match:
         extension = match.group(1)
         text = text[: match.start()]
     if not _ALLOWED.match(text):
-        raise FieldError(_("“%(value)s” is not a phone number."), field=field, code="phone_invalid", value=raw)
+        return "invalid"
     digits = re.sub(r"\D", "", text)
     if digits.startswith("0086"):
         digits = digits[4:]
     elif text.lstrip().startswith("+"):
         if not digits.startswith("86"):
-            raise FieldError(_("“%(value)s” is not a Chinese phone number."), field=field, code="phone_foreign",
-                             value=raw)
+            return "foreign"
         digits = digits[2:]
     elif len(digits) == 13 and digits.startswith("86") and digits[2] == "1":
         digits = digits[2:]
@@ -61,21 +83,23 @@ def parse_phone(raw: str, *, field: str = "phone") -> Phone:
     try:
         parsed = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:
-        raise FieldError(_("“%(value)s” is not a phone number."), field=field, code="phone_invalid",
-                         value=raw) from None
-    if not phonenumbers.is_valid_number_for_region(parsed, "CN"):
-        raise FieldError(_("“%(value)s” is not a valid Chinese mobile or landline number."), field=field,
-                         code="phone_invalid", value=raw)
+        return "invalid"
+    # What is_valid_number_for_region(parsed, "CN") checks, without matching the number against every
+    # pattern twice: the country must be China (digits starting with the international prefix 00 parse
+    # as another country) and the number must be of a known type in China's plan.
+    if parsed.country_code != _CN:
+        return "not_cn"
     national = str(parsed.national_number)
     number_type = phonenumbers.number_type(parsed)
+    if number_type == phonenumbers.PhoneNumberType.UNKNOWN:
+        return "not_cn"
     if number_type == phonenumbers.PhoneNumberType.MOBILE:
         return Phone(national, extension, "mobile")
-    if number_type in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if number_type in _LANDLINE_TYPES:
         return Phone("0" + national, extension, "landline")
     if national.startswith(("400", "800")):
         return Phone(national, extension, "landline")
-    raise FieldError(_("“%(value)s” is not a valid Chinese mobile or landline number."), field=field,
-                     code="phone_invalid", value=raw)
+    return "not_cn"
 
 
 def normalise_query(raw: str) -> str | None:

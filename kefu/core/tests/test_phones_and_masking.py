@@ -65,3 +65,20 @@ def test_a_masked_address_never_shows_the_whole_address(address):
     masked = mask_address(address)
     assert masked.endswith("****")
     assert masked != address
+
+
+@pytest.mark.parametrize("raw", ["0044 20 7946 0958", "001 212 555 0100", "0081 3 1234 5678"])
+def test_numbers_dialled_with_the_international_prefix_00_are_not_chinese(raw):
+    """00 is China's international prefix: libphonenumber reads the country that follows, and some of those
+    numbers are valid mobiles there — still not Chinese numbers."""
+    with pytest.raises(FieldError) as info:
+        parse_phone(raw)
+    assert info.value.code == "phone_invalid"
+
+
+def test_a_number_parsed_before_gives_the_same_answer_and_names_each_callers_field():
+    assert parse_phone(" 138 1234 5678 ") == parse_phone("13812345678") == parse_phone("+86 13812345678")
+    for field in ("phones", "phones[3].number", "phone"):
+        with pytest.raises(FieldError) as info:
+            parse_phone("021-1234", field=field)
+        assert info.value.field == field and "021-1234" in info.value.message_en
