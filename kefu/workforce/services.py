@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.models import Team, User
 from kefu.core import clock, permissions
 from kefu.core.errors import ConflictError, FieldError, KefuError
+from kefu.core.textfiles import decode_text
 
 from . import defaults, forecasting, rostering, selectors, shifts
 from .models import (
@@ -231,23 +232,12 @@ class VolumeImport:
         return {"rows": self.rows, "written": self.written, "queues": self.queues, "errors": self.errors}
 
 
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return content.decode("gb18030")
-        except UnicodeDecodeError:
-            raise FieldError(_("The file is neither UTF-8 nor GB18030 text."), field="file",
-                             code="encoding") from None
-
-
 def interval_volumes_import(*, content: bytes, actor: User | None = None, dry_run: bool = False) -> VolumeImport:
     """R9.1: import interval volumes from CSV — columns `queue, interval_start, interval_minutes, offered`
     (or 队列, 时段开始, 时段分钟, 来电量); times without an offset are local (Asia/Shanghai). Every row is checked
     first; with any error nothing is written (the report lists row, field and reason)."""
     _require(actor, "workforce.forecast:edit")
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    reader = csv.reader(io.StringIO(decode_text(content), newline=""))
     header = next(reader, None)
     if not header:
         raise FieldError(_("The file is empty."), field="file", code="empty")
