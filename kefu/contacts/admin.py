@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgentStatus, CdrImport, Contact, ForbiddenPhrase, Queue, StandardPhrase, TelephonyEvent
+from .models import (
+    AgentStatus,
+    CdrImport,
+    Contact,
+    ForbiddenPhrase,
+    Queue,
+    RecordingAccess,
+    StandardPhrase,
+    TelephonyEvent,
+)
 
 
 @admin.register(Queue)
@@ -60,4 +69,23 @@ class CdrImportAdmin(admin.ModelAdmin):
                        "skipped_count", "errors", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RecordingAccess)
+class RecordingAccessAdmin(admin.ModelAdmin):
+    """R3.8: the log is evidence — read-only, never added, changed or deleted by hand."""
+
+    list_display = ["opened_at", "user", "contact", "ip_address", "via"]
+    list_filter = ["via"]
+    search_fields = ["user__username", "contact__call_id"]
+    readonly_fields = ["user", "contact", "recording_url", "ip_address", "user_agent", "via", "opened_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import apis
+from . import workbench_apis as wb
 
 urlpatterns = [
     path("telephony/events", apis.TelephonyEventsApi.as_view(), name="telephony-events"),
@@ -16,4 +17,8 @@ urlpatterns = [
     path("agent-state/", apis.MyAgentStateApi.as_view(), name="agent-state"),
     path("agent-states/", apis.AgentStateListApi.as_view(), name="agent-state-list"),
     path("cdr-imports/", apis.CdrImportListCreateApi.as_view(), name="cdr-import-list"),
+    path("workbench/pop/", wb.WorkbenchPopApi.as_view(), name="workbench-pop"),
+    path("workbench/record/", wb.WorkbenchRecordApi.as_view(), name="workbench-record"),
+    path("contacts/<int:pk>/recording/", wb.ContactRecordingApi.as_view(), name="contact-recording"),
+    path("recording-accesses/", wb.RecordingAccessListApi.as_view(), name="recording-access-list"),
 ]

@@ -92,7 +92,8 @@ class TelephonyEventsApi(APIView):
 
 
 def _contact_context(request) -> dict:
-    return {"show_pii": can_see_pii(request.user), "can_listen": selectors.can_listen(request.user)}
+    return {"show_pii": can_see_pii(request.user), "can_listen": selectors.can_listen(request.user),
+            "request": request}
 
 
 class ContactListCreateApi(ListAPIView):

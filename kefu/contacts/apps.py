@@ -10,9 +10,13 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import tunables  # noqa: F401  (registers the app's tunables)
+        from . import services, tunables  # noqa: F401  (registers the app's tunables)
+        from .workbench import push_offered
 
         post_migrate.connect(_seed, sender=self)
+        # R3.2: a call ringing at an agent pops his workbench (one outbox row, after the commit).
+        if push_offered not in services.OFFER_LISTENERS:
+            services.OFFER_LISTENERS.append(push_offered)
 
 
 def _seed(**kwargs) -> None:

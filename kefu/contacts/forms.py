@@ -100,3 +100,47 @@ class CdrImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("check only (dry run)"), required=False)
     timezone = forms.CharField(label=_("time zone of the file"), required=False, max_length=64,
                                help_text=_("Empty: Kefu's time zone (Asia/Shanghai)."))
+
+
+class WorkbenchRecordForm(forms.Form):
+    """R3.1, R3.2: the workbench's one-step form — the 5W1H summary, what to do with the call, and its ticket."""
+
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    started_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    summary_when = forms.CharField(label=_("when"), max_length=200, required=False)
+    summary_who = forms.CharField(label=_("who"), max_length=200, required=False)
+    summary_where = forms.CharField(label=_("where"), max_length=200, required=False)
+    summary_what = forms.CharField(label=_("what"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary_why = forms.CharField(label=_("why"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary_how = forms.CharField(label=_("how"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    action = forms.ChoiceField(label=_("what to do"), widget=forms.RadioSelect, initial="consultation",
+                               choices=())
+    outcome = forms.ChoiceField(label=_("outcome"), required=False, initial=Contact.Outcome.RESOLVED,
+                                choices=[(value, label) for value, label in Contact.Outcome.choices
+                                         if value not in ("", Contact.Outcome.TICKET)])
+    title = forms.CharField(label=_("ticket title"), max_length=200, required=False,
+                            help_text=_("Empty: the first line of “what”."))
+    resolution = forms.CharField(label=_("how it was answered"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("For a consultation closed at once; empty: “how”."))
+    kind = forms.ModelChoiceField(label=_("ticket kind"), required=False, queryset=None, to_field_name="code")
+    category = forms.ModelChoiceField(label=_("service category"), required=False, queryset=None,
+                                      to_field_name="code")
+    ticket = forms.CharField(label=_("ticket number"), max_length=40, required=False)
+    note = forms.CharField(label=_("note for the ticket"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Empty: the summary."))
+
+    def __init__(self, *args, **kwargs):
+        from kefu.tickets.models import ServiceCategory, TicketKind
+
+        from .workbench import Action
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = Action.choices
+        self.fields["kind"].queryset = TicketKind.objects.filter(is_active=True).order_by("name")
+        self.fields["category"].queryset = ServiceCategory.objects.filter(is_active=True).order_by("name")
+
+    def summary_fields(self) -> list:
+        return [self[name] for name in Contact.SUMMARY_FIELDS]

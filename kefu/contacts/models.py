@@ -267,3 +267,27 @@ class CdrImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class RecordingAccess(models.Model):
+    """R3.8 [000]: one opening of a call recording — who, when, which contact, from where. Written by the view
+    that hands the recording out; nobody edits or deletes it (the admin is read-only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="+")
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), on_delete=models.PROTECT,
+                                related_name="recording_accesses")
+    recording_url = models.CharField(_("recording"), max_length=500)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    via = models.CharField(_("opened through"), max_length=8, choices=[("web", _("web page")), ("api", _("API"))],
+                           default="web")
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("recording access")
+        verbose_name_plural = _("recording accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.contact_id}"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -153,12 +153,17 @@ def agent_id_for(reference: str) -> int | None:
 
 
 def agent_ids_for(references: Iterable[str]) -> dict[str, int]:
+    """agent_id_for for many references at once, in one query; an extension wins over a work number."""
     wanted = {r for r in references if r}
+    if not wanted:
+        return {}
+    rows = list(User.objects.filter(Q(work_number__in=wanted) | Q(extension__in=wanted), is_active=True)
+                .values_list("id", "work_number", "extension"))
     found: dict[str, int] = {}
-    for lookup in ("work_number", "extension"):  # extension last: it wins
-        for user_id, value in User.objects.filter(is_active=True, **{f"{lookup}__in": wanted}).values_list(
-                "id", lookup):
-            found[value] = user_id
+    for column in (1, 2):  # work numbers first, then extensions over them
+        for row in rows:
+            if row[column] in wanted:
+                found[row[column]] = row[0]
     return found
 
 
@@ -181,26 +186,42 @@ def quarter_hour(moment: datetime) -> datetime:
 
 # --- the workbench hook ------------------------------------------------------------------------------------
 
-# The workbench (issue 6, item 5) registers a function (contact, agent) here to push the screen pop.
+# Functions (contact, agent) called after the commit of an offered call; the workbench registers its screen pop
+# here (kefu.contacts.workbench.push_offered, in apps.ready).
 OFFER_LISTENERS: list[Callable[[Contact, User | None], None]] = []
 
 
 def contact_offered(*, contact: Contact, agent: User | None = None) -> None:
     """R3.2: a call was offered to the center (agent None) or is ringing at an agent's extension, or an agent
-    typed a caller's number. Runs after the commit that recorded it. Nothing is pushed here yet: the
-    workbench hooks in through OFFER_LISTENERS and must not delay the telephony endpoint."""
+    typed a caller's number. Runs after the commit that recorded it, so it must stay cheap: the workbench
+    listener writes one outbox row per call with an agent (kefu.core.push) and nothing else."""
     for listener in OFFER_LISTENERS:
         listener(contact, agent)
 
 
-def _offered_on_commit(contact_id: int, agent_id: int | None) -> None:
-    def run() -> None:
-        contact = Contact.objects.select_related("customer", "queue").filter(pk=contact_id).first()
-        if contact is not None:
-            contact_offered(contact=contact, agent=User.objects.filter(pk=agent_id).first() if agent_id else None)
+def _offers_on_commit(offers: list[tuple[int, int | None]]) -> None:
+    """After the commit, call the listeners for each (contact id, agent id): two queries for the whole batch and
+    the pushes written together."""
+    if not OFFER_LISTENERS or not offers:
+        return
 
-    if OFFER_LISTENERS:
-        transaction.on_commit(run)
+    def run() -> None:
+        from kefu.core import push
+
+        contacts = Contact.objects.select_related("customer", "queue").in_bulk([c for c, _a in offers])
+        agent_ids = {a for _c, a in offers if a}
+        agents = User.objects.in_bulk(agent_ids) if agent_ids else {}
+        with push.batch():
+            for contact_id, agent_id in offers:
+                if contact_id in contacts:
+                    contact_offered(contact=contacts[contact_id], agent=agents.get(agent_id))
+
+    # robust: the calls are committed whatever happens here; a failing pop is logged, not answered with a 500.
+    transaction.on_commit(run, robust=True)
+
+
+def _offered_on_commit(contact_id: int, agent_id: int | None) -> None:
+    _offers_on_commit([(contact_id, agent_id)])
 
 
 # --- telephony events (R3.6) -------------------------------------------------------------------------------
@@ -349,10 +370,10 @@ def _ingest_batch(events: list[CallEvent], *, live: bool) -> list[IngestResult]:
     if live:
         in_order = sorted(applied, key=lambda i: events[i].occurred_at)
         _agents_follow_calls([(events[i], contacts[events[i].call_id]) for i in in_order])
-        for index in in_order:
-            event = events[index]
-            if event.kind == "offered" and OFFER_LISTENERS:
-                _offered_on_commit(contacts[event.call_id].pk, agent_id_for(event.agent) if event.agent else None)
+        if OFFER_LISTENERS:
+            offered = [events[i] for i in in_order if events[i].kind == "offered"]
+            refs = agent_ids_for({e.agent for e in offered if e.agent}) if any(e.agent for e in offered) else {}
+            _offers_on_commit([(contacts[e.call_id].pk, refs.get(e.agent)) for e in offered])
     return results
 
 

@@ -27,3 +27,23 @@ register(Tunable(
 register(Tunable(
     "contacts.cdr_import_max_bytes", 100 * 1024 * 1024, int, _("Largest call-detail-record file (bytes)"),
     source="R3.6", minimum=1024))
+register(Tunable(
+    "contacts.call_target_minutes", 3, int, _("Call timer: target length of a call (minutes)"),
+    help_text=_("R3.2 [002]: a call is kept within 3 minutes; the workbench timer marks it."),
+    source="R3.2 [002]", minimum=1, maximum=120))
+register(Tunable(
+    "contacts.call_routine_max_minutes", 5, int, _("Call timer: longest routine call (minutes)"),
+    help_text=_("R3.2 [002]: a routine call lasts at most 5 minutes."), source="R3.2 [002]", minimum=1, maximum=120))
+register(Tunable(
+    "contacts.call_handover_minutes", 8, int, _("Call timer: hand over to the second line after (minutes)"),
+    help_text=_("R3.2 [003] 第十二条: a call not solved within 8 minutes is handed to the second-line team of its "
+                "service category, unless the customer wishes to go on."), source="R3.2 [003]", minimum=1,
+    maximum=240))
+register(Tunable(
+    "contacts.workbench_recent_contacts", 5, int, _("Workbench: recent contacts shown"),
+    help_text=_("R3.2: how many of the caller's earlier contacts the screen pop lists."), source="R3.2", minimum=1,
+    maximum=50))
+register(Tunable(
+    "contacts.workbench_list_limit", 10, int, _("Workbench: open tickets and complaints shown"),
+    help_text=_("R3.2: how many of the caller's open tickets and complaints the screen pop lists."), source="R3.2",
+    minimum=1, maximum=50))

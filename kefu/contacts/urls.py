@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import workbench_views as wb
 
 app_name = "contacts"
 
@@ -19,4 +20,11 @@ urlpatterns = [
     path("agent-state/", views.MyAgentStateView.as_view(), name="agent_state"),
     path("agents/", views.AgentBoardView.as_view(), name="agents"),
     path("cdr-imports/", views.CdrImportView.as_view(), name="cdr_imports"),
+    path("workbench/", wb.WorkbenchView.as_view(), name="workbench"),
+    path("workbench/stream/", wb.WorkbenchStreamView.as_view(), name="workbench_stream"),
+    path("workbench/pop/", wb.WorkbenchPopView.as_view(), name="workbench_pop"),
+    path("workbench/form/", wb.WorkbenchFormView.as_view(), name="workbench_form"),
+    path("workbench/record/", wb.WorkbenchRecordView.as_view(), name="workbench_record"),
+    path("<int:pk>/recording/", wb.RecordingOpenView.as_view(), name="recording"),
+    path("recording-log/", wb.RecordingLogView.as_view(), name="recording_log"),
 ]

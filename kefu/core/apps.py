@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals
+        from . import periodic, push, signals
 
         post_migrate.connect(signals.create_cache_table, sender=self)
+        periodic.register("core.push_prune", push.push_prune)
 

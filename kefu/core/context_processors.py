@@ -7,6 +7,7 @@ from . import permissions
 
 NAVIGATION = (
     ("home", _("Home"), "core.home:view"),
+    ("contacts:workbench", _("Workbench"), "contacts.workbench:use"),
     ("customers:list", _("Customers"), "customers.customer:view"),
     ("contacts:list", _("Contacts"), "contacts.contact:view"),
     ("tickets:list", _("Tickets"), "tickets.ticket:view"),
@@ -19,6 +20,7 @@ NAVIGATION = (
     ("callbacks:surveys", _("Satisfaction surveys"), "callbacks.survey:view"),
     ("customers:imports", _("Import customers"), "customers.customer:import"),
     ("customers:reveal_log", _("Reveal log"), "customers.reveal_log:view"),
+    ("contacts:recording_log", _("Recording log"), "contacts.recording_log:view"),
     ("workforce:staffing", _("Staffing"), "workforce.staffing:view"),
     ("workforce:plans", _("Shift planning"), "workforce.plan:view"),
     ("workforce:my_roster", _("My roster"), "workforce.own_roster:view"),

@@ -36,3 +36,9 @@ def http_url(value) -> str:
     """Only http(s) links are rendered as links (a recording link comes from outside)."""
     text = str(value or "")
     return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

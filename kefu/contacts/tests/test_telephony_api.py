@@ -199,11 +199,15 @@ def test_live_events_move_the_agent_and_after_call_work_counts_in_handle_time(po
 @pytest.mark.django_db(transaction=True)
 def test_an_offered_call_reaches_the_workbench_hook_after_commit(post_events, agent_a):
     seen = []
-    services.OFFER_LISTENERS.append(lambda contact, agent: seen.append((contact.call_id, agent)))
+
+    def listener(contact, agent):
+        seen.append((contact.call_id, agent))
+
+    services.OFFER_LISTENERS.append(listener)
     try:
         post_events({"events": [OFFER, event(2, "offered", 8, agent="8001"), event(3, "answered", 15)]})
     finally:
-        services.OFFER_LISTENERS.clear()
+        services.OFFER_LISTENERS.remove(listener)  # the workbench's own listener stays
     assert seen == [("call-1", None), ("call-1", agent_a)]
 
 

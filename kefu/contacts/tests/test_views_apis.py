@@ -65,8 +65,11 @@ def test_the_recording_link_only_for_those_who_may_listen(call, make_user):
     agent_page = login(make_user("agent")).get(f"/contacts/{call.pk}/").content.decode()
     assert "https://rec.example.cn/a.wav" not in agent_page and 'id="recording"' in agent_page
     qa = login(make_user("qa_inspector"))
-    assert 'href="https://rec.example.cn/a.wav"' in qa.get(f"/contacts/{call.pk}/").content.decode()
-    assert qa.get(f"/api/v1/contacts/{call.pk}/").json()["recording_url"] == "https://rec.example.cn/a.wav"
+    # R3.8: the page and the API hand out only the logged way to the recording, never the link itself.
+    qa_page = qa.get(f"/contacts/{call.pk}/").content.decode()
+    assert f'href="/contacts/{call.pk}/recording/"' in qa_page and "https://rec.example.cn/a.wav" not in qa_page
+    assert qa.get(f"/api/v1/contacts/{call.pk}/").json()["recording_url"] == (
+        f"http://testserver/api/v1/contacts/{call.pk}/recording/")
     assert login(make_user("agent")).get(f"/api/v1/contacts/{call.pk}/").json()["recording_url"] == ""
 
 
