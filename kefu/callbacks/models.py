@@ -62,7 +62,7 @@ class CallbackQuestion(models.Model):
     answer_type = models.CharField(_("answer type"), max_length=16, choices=AnswerType.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True,
                                help_text=_("For “one of the choices”: a list of texts."))
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(_("answer required"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -323,7 +323,7 @@ class SatisfactionSurvey(models.Model):
                                 null=True, blank=True, related_name="+")
     sent_at = models.DateTimeField(_("sent at"), db_index=True)
     expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("survey answered at"), null=True, blank=True)
     score = models.DecimalField(_("satisfaction score"), max_digits=4, decimal_places=2, null=True, blank=True)
     satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
 
@@ -368,7 +368,7 @@ class SmsMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    to = models.CharField(_("to"), max_length=32)
+    to = models.CharField(_("recipient number"), max_length=32)
     text = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     backend = models.CharField(_("gateway"), max_length=200, blank=True)
