@@ -14,7 +14,7 @@ dependencies hold no gunicorn/uvicorn — then `--clients` client threads POST s
 recording ready), sent `--batch` events per request (1 = one request per event), the events of a call in
 order but calls interleaved. The full pipeline runs for every event: signature, JSON check, event row under
 its unique constraint, contact locked, re-folded from all its events and updated, agent resolved, hook
-`contact_offered` (no workbench listener exists yet: the screen pop is item 5 of the issue). Afterwards it
+`contact_offered` (the workbench's screen-pop push for calls ringing at an agent). Afterwards it
 checks that no event was lost or doubled (events = sent, contacts = calls, all completed) and that sending
 the first requests again changes nothing.
 
@@ -71,7 +71,10 @@ def parse_args():
     load.add_argument("--talk", type=float, nargs=2, default=[20.0, 90.0], metavar=("MIN", "MAX"),
                       help="talk time range in seconds")
     load.add_argument("--servers", type=int, default=2, help="server processes")
-    load.add_argument("--threads", type=int, default=16, help="threads per server process")
+    load.add_argument("--threads", type=int, default=120,
+                      help="threads per server process (each open agent stream holds one)")
+    load.add_argument("--no-streams", action="store_true",
+                      help="do not open the agents' workbench streams (server-sent events)")
     load.add_argument("--port", type=int, default=0)
     load.add_argument("--json", help="write the figures to this file")
     figures = sub.add_parser("figures")
@@ -269,12 +272,13 @@ def ingest(args) -> dict:
 
 # --- the 90-line load test -----------------------------------------------------------------------------
 
-def line_calls(run: str, line: int, stop_at: float, talk: tuple[float, float], port: int, record) -> None:
+def line_calls(run: str, line: int, stop_at: float, talk: tuple[float, float], port: int, record,
+               extension: str | None = None) -> None:
     """One line of the PBX: calls one after the other until `stop_at`, each event sent as it happens (one
     request per event, as a live AMI bridge does): offered, queued, ringing at the line's agent, answered, held
     and retrieved now and then, ended, recording ready — or abandoned in the queue (about 1 call in 20)."""
     rng = random.Random(f"{run}-{line}")
-    extension = str(8001 + line)
+    extension = extension or str(8001 + line)
     number = 0
     while time.monotonic() < stop_at:
         call_id = f"{run}-{line}-{number}"
@@ -313,6 +317,19 @@ def load(args) -> dict:
 
     ensure_agents()
     run = f"load{int(time.time())}"
+    streams: list = []
+    board = None
+    extensions: list[str | None] = [None] * args.lines
+    if not args.no_streams:
+        # Each line's agent has his workbench open: one server-sent-events stream per agent (bench/screen_pop.py's
+        # client), and every call ringing at his extension must pop there exactly once.
+        import screen_pop
+
+        from kefu.core.push import latest_id
+
+        board = screen_pop.Board()
+        agents = screen_pop.ensure_agents(args.lines)
+        extensions = [extension for _id, extension, _session in agents]
     lock = threading.Lock()
     sent: dict[str, list[str]] = {}
     latencies: list[float] = []
@@ -328,16 +345,29 @@ def load(args) -> dict:
     processes, port = start_servers(args.servers, args.threads, args.port)
     load_before = os.getloadavg()
     try:
+        if board is not None:
+            for user_id, _extension, session in agents:
+                browser = screen_pop.Browser(port, user_id, session, latest_id(user_id), board)
+                browser.fetch_cards = False
+                browser.start()
+                streams.append(browser)
+            for browser in streams:
+                if not browser.ready.wait(30):
+                    raise SystemExit("a workbench stream did not open")
         started = time.monotonic()
         stop_at = started + args.minutes * 60
-        threads = [threading.Thread(target=line_calls, args=(run, line, stop_at, tuple(args.talk), port, record))
+        threads = [threading.Thread(target=line_calls, args=(run, line, stop_at, tuple(args.talk), port, record,
+                                                             extensions[line]))
                    for line in range(args.lines)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        time.sleep(2)  # the last pops are on their way
     finally:
+        for browser in streams:
+            browser.stop = True
         stop_servers(processes)
     load_after = os.getloadavg()
     events_sent = sum(len(kinds) for kinds in sent.values())
@@ -361,6 +391,10 @@ def load(args) -> dict:
         "answered_calls": len(answered_calls),
         "contacts_abandoned": contacts.filter(call_id__in=abandoned_calls, state="abandoned").count(),
         "abandoned_calls": len(abandoned_calls),
+        "rang_at_agent": len(answered_calls),
+        "pops_received": len(board.push_at) if board else None,
+        "pops_for_rung_calls": len(set(board.push_at) & set(answered_calls)) if board else None,
+        "pop_problems": (board.problems[:5] if board else None),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
     }
@@ -370,6 +404,9 @@ def load(args) -> dict:
     assert result["contacts"] == len(sent), "a call has no contact"
     assert result["contacts_completed"] == len(answered_calls), "an answered call is incomplete"
     assert result["contacts_abandoned"] == len(abandoned_calls), "an abandoned call is wrong"
+    if board is not None:
+        assert not board.problems, "a pop went wrong"
+        assert result["pops_for_rung_calls"] == result["pops_received"] == len(answered_calls), "a pop was lost"
     return result
 
 
