@@ -11,6 +11,21 @@ ROLE_CODES = [r.code for r in DEFAULT_ROLES]
 PASSWORD = "Correct-horse-2026"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
+    """On PostgreSQL the test database can only be dropped when nobody else is connected; a live server's
+    request thread (browser tests) may still hold a connection when the session ends. Close those first, so the
+    run ends without leaving a test database behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary directory."""
