@@ -130,18 +130,10 @@ def callbacks_seed_defaults() -> None:
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
-def _allowed(actor: User | None, code: str) -> bool:
-    return actor is not None and permissions.has_permission(actor, code) and not permissions.user_is_read_only(actor)
-
-
-def _require(actor: User | None, code: str) -> None:
-    if not _allowed(actor, code):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
 
 def _may_perform(actor: User, callback: Callback) -> None:
     """R7.1: an agent calls from his own list."""
-    _require(actor, PERFORM)
+    permissions.require(actor, PERFORM)
     if callback.agent_id != actor.pk:
         raise KefuError(_("This callback is on another agent's list."), code="not_your_callback", status=403)
 
@@ -359,7 +351,7 @@ def callbacks_generate(*, day: date | None = None, actor: User | None = None) ->
     closed complaint within one month (taking over the complaints app's follow-up callbacks, R5.4), a sample
     of consultations. Idempotent: a rule makes one callback per ticket (per complaint follow-up) ever."""
     if actor is not None:
-        _require(actor, PLAN)
+        permissions.require(actor, PLAN)
     day = day or clock.today()
     result = GenerateResult(day=day)
     for rule in CallbackRule.objects.filter(is_active=True).select_related("form", "ticket_kind").order_by("code"):
@@ -440,7 +432,7 @@ def callbacks_distribute(*, actor: User, day: date | None = None, teams: Iterabl
     """R7.1 [000] 四2: the system spreads the callbacks to be planned (up to `day`) over the agents' lists —
     each to the agent with the fewest open callbacks, ties by id, so the same data gives the same lists. R7.4
     [002] ⑥: a customer who rejected a solution is never given to an agent who already called him about it."""
-    _require(actor, PLAN)
+    permissions.require(actor, PLAN)
     day = day or clock.today()
     agents, from_roster = callback_agents(day=day, teams=teams)
     if not agents:
@@ -480,7 +472,7 @@ def callbacks_plan_day(*, actor: User, day: date | None = None, teams: Iterable[
                        ) -> tuple[GenerateResult, DistributeResult]:
     """R7.1 [000] 四1–2: the business management department plans the day — the rules fill it, the system
     spreads it over the agents' lists."""
-    _require(actor, PLAN)
+    permissions.require(actor, PLAN)
     generated = callbacks_generate(day=day, actor=actor)
     return generated, callbacks_distribute(actor=actor, day=day, teams=teams)
 
@@ -490,9 +482,9 @@ def callback_assign(*, actor: User, callback: Callback, agent: User, version: in
     """R7.1: the planner puts a callback on an agent's list, or moves it to another agent. R7.4 [002] ⑥: a
     customer who rejected the solution is called again by another agent — one who already called him about
     it is refused, naming the field."""
-    _require(actor, PLAN)
+    permissions.require(actor, PLAN)
     _expect(callback, Status.NEW, Status.PLANNED, Status.PENDING)
-    if not agent.is_active or not _allowed(agent, PERFORM):
+    if not agent.is_active or not permissions.may(agent, PERFORM):
         raise FieldError(_("%(agent)s may not make callbacks."), field="agent", code="not_callback_agent",
                          agent=str(agent))
     earlier = _chain_agents(callback)
@@ -515,7 +507,7 @@ def callback_create(*, actor: User, planned_for: date, customer: Customer | None
                     agent: User | None = None) -> Callback:
     """R7.1 [000]: the business management department plans a callback by hand (for a customer, a ticket or
     just a number), optionally straight onto an agent's list."""
-    _require(actor, PLAN)
+    permissions.require(actor, PLAN)
     if ticket is not None and customer is not None and ticket.customer_id and ticket.customer_id != customer.pk:
         raise FieldError(_("The ticket belongs to another customer."), field="ticket", code="invalid")
     customer = customer or (ticket.customer if ticket is not None else None)
@@ -551,7 +543,7 @@ def callback_create(*, actor: User, planned_for: date, customer: Customer | None
 @transaction.atomic
 def callback_cancel(*, actor: User, callback: Callback, version: int, reason: str) -> Callback:
     """The planner takes an open callback off the plan, with a reason (a pending one's clock stops)."""
-    _require(actor, PLAN)
+    permissions.require(actor, PLAN)
     _expect(callback, *Callback.OPEN)
     reason = _text(reason, "reason", _("Give the reason."))
     old = callback.status
@@ -642,7 +634,7 @@ def _store_answers(survey: SatisfactionSurvey, answers: list[Answer]) -> None:
 def _record_contact(actor: User, callback: Callback, *, reached: bool, outcome: str, summary: str):
     """Each call is an outbound contact (kefu.contacts) linked to the callback's ticket, when the agent may
     record contacts."""
-    if not callback.phone or not _allowed(actor, "contacts.contact:edit"):
+    if not callback.phone or not permissions.may(actor, "contacts.contact:edit"):
         return None
     from kefu.contacts.models import Contact
     from kefu.contacts.services import contact_create, contact_link_ticket
@@ -897,7 +889,7 @@ def survey_send(*, actor: User, channel: str, phone: str = "", customer: Custome
                 contact=None, form: CallbackForm | None = None, base_url: str = "") -> tuple[SatisfactionSurvey, str]:
     """R7.5 [004]: a satisfaction survey by SMS link (sent through the SMS gateway) or web link (handed to the
     customer). The link is signed, expires after the configured hours and can be used once; no login."""
-    _require(actor, "callbacks.survey:send")
+    permissions.require(actor, "callbacks.survey:send")
     if channel not in (SatisfactionSurvey.Channel.SMS, SatisfactionSurvey.Channel.WEB):
         raise FieldError(_("A survey link is sent by SMS or handed out on the web; a phone survey is a callback."),
                          field="channel", code="invalid_choice")
@@ -992,7 +984,7 @@ def survey_submit(*, token: str, answers: dict[Any, Any]) -> SatisfactionSurvey:
 @transaction.atomic
 def survey_cancel(*, actor: User, survey: SatisfactionSurvey) -> SatisfactionSurvey:
     """Withdraw an unanswered survey link (e.g. sent to the wrong number)."""
-    _require(actor, "callbacks.survey:send")
+    permissions.require(actor, "callbacks.survey:send")
     updated = SatisfactionSurvey.objects.filter(pk=survey.pk, status=SatisfactionSurvey.Status.SENT).exclude(
         channel=SatisfactionSurvey.Channel.PHONE).update(status=SatisfactionSurvey.Status.CANCELLED)
     if not updated:

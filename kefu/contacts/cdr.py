@@ -380,9 +380,9 @@ def cdr_import(*, actor, filename: str, content: bytes, fmt: str, dry_run: bool 
 
     A file that cannot be read raises CdrFileError; a file with bad rows is reported (and logged) without
     writing anything."""
-    from .services import _require
+    from kefu.core import permissions
 
-    _require(actor, "contacts.cdr:import")
+    permissions.require(actor, "contacts.cdr:import", system=True)
     report = validate(content, fmt=fmt, tz_name=tz_name, outbound_contexts=outbound_contexts, filename=filename)
     if report.ok and not dry_run:
         apply(report, actor=actor)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import User
 from kefu.core import clock, permissions
-from kefu.core.errors import FieldError, KefuError
+from kefu.core.errors import FieldError
 from kefu.customers.models import Customer, CustomerPhone
 
 from .models import AgentStatus, Contact, ForbiddenPhrase, Queue, StandardPhrase, TelephonyEvent
@@ -65,20 +65,13 @@ def phrase_render(text: str, *, agent: User | None) -> str:
     return text.replace("{work_number}", number)
 
 
-def _require(actor: User | None, code: str) -> None:
-    if actor is None:
-        return  # the system itself (telephony, commands run by the operator)
-    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
-
 # --- phrases -----------------------------------------------------------------------------------------------
 
 @transaction.atomic
 def standard_phrase_save(*, actor: User | None, phrase: StandardPhrase | None = None,
                          data: dict[str, Any]) -> StandardPhrase:
     """R3.3: supervisors edit the standard phrases; every change is in the history."""
-    _require(actor, "contacts.phrase:edit")
+    permissions.require(actor, "contacts.phrase:edit", system=True)
     phrase = phrase or StandardPhrase()
     for name in ("step", "text", "order", "is_active", "source"):
         if name in data:
@@ -96,7 +89,7 @@ def standard_phrase_save(*, actor: User | None, phrase: StandardPhrase | None = 
 def forbidden_phrase_save(*, actor: User | None, phrase: ForbiddenPhrase | None = None,
                           data: dict[str, Any]) -> ForbiddenPhrase:
     """R3.3, R8.2: supervisors edit the forbidden phrases the quality checks look for."""
-    _require(actor, "contacts.phrase:edit")
+    permissions.require(actor, "contacts.phrase:edit", system=True)
     phrase = phrase or ForbiddenPhrase()
     for name in ("text", "is_active", "source"):
         if name in data:
@@ -115,7 +108,7 @@ def forbidden_phrase_save(*, actor: User | None, phrase: ForbiddenPhrase | None 
 
 @transaction.atomic
 def phrase_delete(*, actor: User | None, phrase: StandardPhrase | ForbiddenPhrase) -> None:
-    _require(actor, "contacts.phrase:edit")
+    permissions.require(actor, "contacts.phrase:edit", system=True)
     phrase.delete()
 
 
@@ -490,7 +483,7 @@ def agent_state_set(*, actor: User, state: str, reason: str = "", now: datetime 
     Leaving after-call work adds its duration to the contact's wrap-up time, so the contact's handle time is
     talk plus after-call work.
     """
-    _require(actor, "contacts.agent_state:change")
+    permissions.require(actor, "contacts.agent_state:change", system=True)
     if state not in S.values:
         raise FieldError(_("Unknown agent state."), field="state", code="invalid_choice")
     now = now or clock.now()
@@ -600,7 +593,7 @@ def contact_create(*, actor: User, channel: str, offered_at: datetime | None = N
     """R3.1: record a contact by hand — a fax (R3.5: with the time received), an e-mail, a walk-in, or a call
     the agent types in. The agent is the one who records it; the customer is matched by number if not given.
     An inbound call typed in is offered to the agent's workbench (contact_offered)."""
-    _require(actor, "contacts.contact:edit")
+    permissions.require(actor, "contacts.contact:edit", system=True)
     if channel not in Contact.Channel.values:
         raise FieldError(_("Unknown channel."), field="channel", code="invalid_choice")
     unknown = set(summary) - set(Contact.SUMMARY_FIELDS)
@@ -636,7 +629,7 @@ def contact_create(*, actor: User, channel: str, offered_at: datetime | None = N
 @transaction.atomic
 def contact_update(*, actor: User, contact: Contact, changes: dict[str, Any]) -> Contact:
     """R3.1 [002]: the agent records the 5W1H summary, the outcome and the customer; kept in the history."""
-    _require(actor, "contacts.contact:edit")
+    permissions.require(actor, "contacts.contact:edit", system=True)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise FieldError(_("This field cannot be changed."), field=sorted(unknown)[0], code="read_only")
@@ -657,7 +650,7 @@ def contact_update(*, actor: User, contact: Contact, changes: dict[str, Any]) ->
 @transaction.atomic
 def contact_link_ticket(*, actor: User, contact: Contact, ticket) -> Contact:
     """R3.1: link a contact to the ticket it created or concerns (several contacts per ticket)."""
-    _require(actor, "contacts.contact:edit")
+    permissions.require(actor, "contacts.contact:edit", system=True)
     if contact.customer_id and ticket.customer_id and contact.customer_id != ticket.customer_id:
         raise FieldError(_("The ticket belongs to another customer."), field="ticket", code="invalid")
     contact.tickets.add(ticket)

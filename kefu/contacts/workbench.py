@@ -259,7 +259,7 @@ def workbench_record(*, actor: User, action: str, summary: dict[str, str], conta
     `contact` is the one the pop showed (telephony or typed in); without it a contact is created for the typed
     number, from `started_at` (when the agent looked it up) to now.
     """
-    services._require(actor, "contacts.workbench:use")
+    permissions.require(actor, "contacts.workbench:use", system=True)
     if action not in Action.values:
         raise FieldError(_("Choose what to do with the call."), field="action", code="invalid_choice")
     unknown = set(summary) - set(Contact.SUMMARY_FIELDS)

@@ -234,6 +234,23 @@ def has_permission(user: User | AnonymousUser, code: str) -> bool:
     return code in user_permissions(user)
 
 
+def may(user: User | AnonymousUser | None, code: str) -> bool:
+    """Whether `user` may change something under `code`: he holds it and no role of his is read-only (R1.3)."""
+    return user is not None and has_permission(user, code) and not user_is_read_only(user)
+
+
+def require(user: User | AnonymousUser | None, code: str, *, system: bool = False) -> None:
+    """The permission rule again inside a service, whoever calls it (page, API, command, task): 403 unless
+    `user` may change something under `code`. With `system=True` no user means the system itself or the
+    operator's command line, which may."""
+    if user is None and system:
+        return
+    if not may(user, code):
+        from .errors import KefuError
+
+        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
+
+
 def required_permission(view: Any, method: str, action: str | None = None) -> str | None:
     """The code a request needs, read from the view's declaration; None when nothing is declared.
 

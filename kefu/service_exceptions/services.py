@@ -77,14 +77,6 @@ def service_exceptions_seed_defaults() -> None:
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
-def _allowed(actor: User | None, code: str) -> bool:
-    return actor is not None and permissions.has_permission(actor, code) and not permissions.user_is_read_only(actor)
-
-
-def _require(actor: User | None, code: str) -> None:
-    if not _allowed(actor, code):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
 
 def _event(exc: ServiceException, actor: User | None, action: str, old_state: str = "", note: str = "",
            contact: Any = None) -> ExceptionEvent:
@@ -138,7 +130,7 @@ def exception_report(*, actor: User | None, title: str, description: str,
     """R6.2 [001] 异常发现与报告: anyone may report — staff of any department in the system, the public through
     the supervision hotline or mailbox (signed link, no actor). The first-assessment clock starts (N minutes)."""
     if source == ServiceException.Source.STAFF:
-        _require(actor, "service_exceptions.exception:report")
+        permissions.require(actor, "service_exceptions.exception:report")
     elif source not in ServiceException.Source.values:
         raise FieldError(_("Unknown channel."), field="source", code="invalid_choice")
     title = _text(title, "title", _("The title is required."))
@@ -201,7 +193,7 @@ def exception_assess(*, actor: User, exception: ServiceException, version: int, 
                      departments: Iterable[Team] = ()) -> ServiceException:
     """R6.2 [001] 异常评估与分类: the service desk sets category, level and impact within the configured minutes
     (the assessment clock stops); a level-1 exception is reported to management at once."""
-    _require(actor, "service_exceptions.exception:handle")
+    permissions.require(actor, "service_exceptions.exception:handle")
     _expect(exception, State.REPORTED)
     impact = _text(impact, "impact", _("Assess the impact on the customer and the company."))
     now = clock.now()
@@ -238,11 +230,11 @@ def exception_plan(*, actor: User, exception: ServiceException, version: int, co
     if deadline is not None and deadline <= clock.now():
         raise FieldError(_("The deadline must lie in the future."), field="deadline", code="invalid")
     if level.planner == ExceptionLevel.Planner.MANAGEMENT:
-        _require(actor, "service_exceptions.exception:plan_major")
+        permissions.require(actor, "service_exceptions.exception:plan_major")
         if not departments:
             raise FieldError(_("Name the departments involved."), field="departments", code="required")
     else:
-        _require(actor, "service_exceptions.exception:handle")
+        permissions.require(actor, "service_exceptions.exception:handle")
     if level.planner == ExceptionLevel.Planner.DESK_WITH_DEPARTMENT:
         if owner_department is None:
             raise FieldError(_("Name the business department."), field="owner_department", code="required")
@@ -271,7 +263,7 @@ def plan_decide(*, actor: User, exception: ServiceException, version: int, appro
                 note: str = "") -> ExceptionPlan:
     """R6.3 [001] 管理层职责 2: management approves (or refuses, with a reason) the plan of a level-1 exception;
     anybody without that right is refused."""
-    _require(actor, "service_exceptions.plan:approve")
+    permissions.require(actor, "service_exceptions.plan:approve")
     _expect(exception, State.AWAITING_APPROVAL)
     plan = exception.plans.filter(state=ExceptionPlan.State.AWAITING_APPROVAL).order_by("-id").first()
     if not approve and not (note or "").strip():
@@ -288,7 +280,7 @@ def plan_decide(*, actor: User, exception: ServiceException, version: int, appro
 
 def _may_follow(actor: User, exception: ServiceException) -> None:
     plan = _current_plan(exception)
-    if _allowed(actor, "service_exceptions.exception:handle"):
+    if permissions.may(actor, "service_exceptions.exception:handle"):
         return
     if plan is not None and plan.owner_id == actor.pk and not permissions.user_is_read_only(actor):
         return
@@ -320,7 +312,7 @@ def exception_complete(*, actor: User, exception: ServiceException, version: int
 
 def _record_contact(actor: User, exception: ServiceException, message: str):
     """The customer was told: an outbound contact in kefu.contacts when the user may record contacts."""
-    if not exception.customer_phone or not _allowed(actor, "contacts.contact:edit"):
+    if not exception.customer_phone or not permissions.may(actor, "contacts.contact:edit"):
         return None
     from kefu.contacts.models import Contact
     from kefu.contacts.services import contact_create
@@ -335,7 +327,7 @@ def exception_inform(*, actor: User, exception: ServiceException, version: int, 
                      message: str) -> ExceptionEvent:
     """R6.4 [001] 处理执行与跟进 1, 结果反馈与确认 1: the customer is told the progress while the plan runs and
     the result when it is done (then asked to rate it); each telling is recorded (with its contact)."""
-    _require(actor, "service_exceptions.exception:handle")
+    permissions.require(actor, "service_exceptions.exception:handle")
     message = _text(message, "message", _("Say what the customer was told."))
     if kind == "progress":
         _expect(exception, State.EXECUTING, State.AWAITING_APPROVAL, State.PLANNING)
@@ -357,7 +349,7 @@ def exception_rate(*, actor: User, exception: ServiceException, version: int, sa
                    note: str = "") -> ExceptionPlan:
     """R6.4 [001] 结果反馈与确认 2: the customer rates the result. Satisfied → the desk confirms and archives;
     not satisfied → back to planning for a new round (every round is kept), until the customer is satisfied."""
-    _require(actor, "service_exceptions.exception:handle")
+    permissions.require(actor, "service_exceptions.exception:handle")
     _expect(exception, State.AWAITING_RATING)
     plan = _current_plan(exception)
     plan.rating = ExceptionPlan.Rating.SATISFIED if satisfied else ExceptionPlan.Rating.NOT_SATISFIED
@@ -375,7 +367,7 @@ def exception_rate(*, actor: User, exception: ServiceException, version: int, sa
 def exception_archive(*, actor: User, exception: ServiceException, version: int, note: str = "") -> ServiceException:
     """R6.4 [001]: after the customer's satisfied rating the service desk confirms and archives. Never before:
     an exception cannot be closed without the customer's rating."""
-    _require(actor, "service_exceptions.exception:handle")
+    permissions.require(actor, "service_exceptions.exception:handle")
     if exception.state == State.ARCHIVED:
         raise KefuError(_("This service exception is already archived."), code="invalid_state", status=409)
     if exception.state != State.SATISFIED:
@@ -391,7 +383,7 @@ def exception_archive(*, actor: User, exception: ServiceException, version: int,
 def report_link_make(*, actor: User, source: str) -> str:
     """R6.2 [001] 监督机制 3: a signed, expiring token for the public report form, handed out by the supervision
     hotline or mailbox; it names the channel, so reports through it are counted under that channel."""
-    _require(actor, "service_exceptions.link:create")
+    permissions.require(actor, "service_exceptions.link:create")
     if source not in (ServiceException.Source.SUPERVISION_HOTLINE, ServiceException.Source.SUPERVISION_MAILBOX):
         raise FieldError(_("The link is for the supervision hotline or mailbox."), field="source",
                          code="invalid_choice")

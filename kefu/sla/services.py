@@ -230,8 +230,7 @@ def clock_extend(*, actor: User, sla_clock: SlaClock, new_deadline: datetime, co
     """R5.2 [003]: a complaint deadline is extended only with the customer's recorded consent."""
     from kefu.core import permissions
 
-    if not permissions.has_permission(actor, "tickets.ticket:change") or permissions.user_is_read_only(actor):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
+    permissions.require(actor, "tickets.ticket:change")
     sla_clock = SlaClock.objects.select_for_update().select_related("policy").get(pk=sla_clock.pk)
     if not sla_clock.policy.extendable:
         raise KefuError(_("This deadline cannot be extended."), code="not_extendable")

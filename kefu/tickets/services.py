@@ -101,11 +101,6 @@ def _event(ticket: Ticket, actor: User | None, action: str, field: str = "", old
                                       reason=reason)
 
 
-def _require(actor: User, code: str) -> None:
-    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
-
 def _notify(user: User | None, ticket: Ticket, message: str) -> None:
     if user is None:
         return
@@ -146,7 +141,7 @@ def ticket_create(
 
     The returned ticket carries `started_clocks`, the SLA clocks it started (an empty list when closed at once).
     """
-    _require(actor, "tickets.ticket:create")
+    permissions.require(actor, "tickets.ticket:create")
     title = (title or "").strip()
     if not title:
         raise FieldError(_("The title is required."), field="title", code="required")
@@ -237,7 +232,7 @@ UPDATABLE = ("title", "description", "category", "priority", "team", "assignee",
 @transaction.atomic
 def ticket_update(*, actor: User, ticket: Ticket, version: int, changes: dict[str, Any], reason: str = "") -> Ticket:
     """Change fields of a ticket; one event per changed field with before and after (R4.2)."""
-    _require(actor, "tickets.ticket:change")
+    permissions.require(actor, "tickets.ticket:change")
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise FieldError(_("This field cannot be changed here."), field=sorted(unknown)[0], code="invalid")
@@ -285,7 +280,7 @@ TRANSITION_GUARDS: list[Callable[[User, Ticket, WorkflowState], None]] = []
 @transaction.atomic
 def ticket_transition(*, actor: User, ticket: Ticket, transition: str, version: int, reason: str = "") -> Ticket:
     """R4.2: fire a transition allowed for the user's role from the ticket's state; reason where required."""
-    _require(actor, "tickets.ticket:transition")
+    permissions.require(actor, "tickets.ticket:transition")
     candidates = [t for t in ticket.state.outgoing.select_related("to_state") if t.code == transition]
     if not candidates:
         raise FieldError(_("“%(transition)s” is not possible from the state “%(state)s”."), field="transition",
@@ -328,7 +323,7 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, version: int, team: Team, as
                     phoned: bool = False, phoned_person: str = "", note: str = "") -> Dispatch:
     """R4.4 [003]: hand the ticket to a second-line, branch field or third-party team; the assignee is notified
     in the system (and by e-mail when he has an address) and the dispatch records that he was also phoned."""
-    _require(actor, "tickets.ticket:dispatch")
+    permissions.require(actor, "tickets.ticket:dispatch")
     if not team.is_active:
         raise FieldError(_("This team is not active."), field="team", code="invalid")
     if assignee is not None and not assignee.teams.filter(pk=team.pk).exists():
@@ -355,7 +350,7 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, version: int, team: Team, as
 @transaction.atomic
 def ticket_add_entry(*, actor: User, ticket: Ticket, kind: str, body: str) -> TicketEntry:
     """R4.7: an internal note or a reply to the customer — never mixed up."""
-    _require(actor, "tickets.ticket:change")
+    permissions.require(actor, "tickets.ticket:change")
     if kind not in TicketEntry.Kind.values:
         raise FieldError(_("Unknown entry kind."), field="kind", code="invalid_choice")
     body = (body or "").strip()
@@ -392,7 +387,7 @@ def ticket_status_sentence(ticket: Ticket) -> str:
 def ticket_bulk_assign(*, actor: User, tickets: list[Ticket], assignee: User | None, team: Team | None = None,
                        reason: str = "") -> int:
     """Assign many tickets at once (a shift lead spreading the queue); each change is in its ticket's history."""
-    _require(actor, "tickets.ticket:change")
+    permissions.require(actor, "tickets.ticket:change")
     changed = 0
     for ticket in tickets:
         changes: dict[str, Any] = {"assignee": assignee}

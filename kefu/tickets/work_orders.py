@@ -15,7 +15,7 @@ from kefu.core import clock, permissions, tunables
 from kefu.core.errors import FieldError, KefuError
 
 from .models import Attachment, Ticket, TicketEvent, WorkOrder
-from .services import _event, _notify, _require
+from .services import _event, _notify
 
 ITEM_LABELS = {
     "address": _("address"),
@@ -33,7 +33,7 @@ def work_order_create(*, actor: User, ticket: Ticket, team: Team, verification: 
     `verification[item]` is {"confirmed": True, "value": "…"} for a value read back and confirmed, or
     {"corrected": "new value"} for one the customer corrected; any item missing refuses the work order.
     """
-    _require(actor, "tickets.work_order:create")
+    permissions.require(actor, "tickets.work_order:create")
     if not ticket.kind.work_order_kind:
         raise FieldError(_("Tickets of this kind do not lead to a work order."), field="ticket", code="invalid")
     if team.kind != Team.Kind.FIELD:
@@ -85,7 +85,7 @@ def work_order_get_for(user: User, pk: int) -> WorkOrder:
 @transaction.atomic
 def work_order_assign(*, actor: User, work_order: WorkOrder, engineer: User) -> WorkOrder:
     """The field team's dispatcher assigns an engineer of that team."""
-    _require(actor, "tickets.work_order:assign")
+    permissions.require(actor, "tickets.work_order:assign")
     if work_order.state == WorkOrder.State.DONE:
         raise KefuError(_("This work order is finished."), code="work_order_done")
     if not engineer.teams.filter(pk=work_order.team_id).exists():
@@ -102,7 +102,7 @@ def work_order_assign(*, actor: User, work_order: WorkOrder, engineer: User) -> 
 
 
 def _own(actor: User, work_order: WorkOrder) -> None:
-    _require(actor, "tickets.work_order:report")
+    permissions.require(actor, "tickets.work_order:report")
     if work_order.engineer_id != actor.pk:
         raise KefuError(_("Only the assigned engineer records this."), code="permission_denied", status=403)
     if work_order.state == WorkOrder.State.DONE:
@@ -196,7 +196,7 @@ def sniff(content: bytes, filename: str) -> str:
 @transaction.atomic
 def attachment_add(*, actor: User, ticket: Ticket, filename: str, content: bytes) -> Attachment:
     """R4.7: size and type limits; the type is sniffed, the file stored under a random name."""
-    _require(actor, "tickets.ticket:change")
+    permissions.require(actor, "tickets.ticket:change")
     limit = tunables.get("tickets.attachment_max_bytes")
     if len(content) > limit:
         raise FieldError(_("The file is %(size)s MB; the limit is %(limit)s MB."), field="file", code="too_large",

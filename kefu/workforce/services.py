@@ -56,14 +56,6 @@ def _no_progress(stage: str, percent: int) -> None:
     return None
 
 
-def _require(actor: User | None, code: str) -> None:
-    """The permission rule again inside the service (the command line passes no actor: the operator)."""
-    if actor is None:
-        return
-    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
-
 def log(action: str, *, actor: User | None, subject: User | None = None, roster: Roster | None = None,
         leave: LeaveRequest | None = None, surge: Surge | None = None, **data: Any) -> WorkforceEvent:
     """One line of the workforce log (who, when, what, whom)."""
@@ -166,7 +158,7 @@ def interval_volumes_from_contacts(*, start: datetime, end: datetime, actor: Use
     """
     from kefu.contacts.figures import queue_interval_volumes
 
-    _require(actor, "workforce.forecast:edit")
+    permissions.require(actor, "workforce.forecast:edit", system=True)
     for name, moment in (("start", start), ("end", end)):
         if timezone.is_naive(moment):
             raise FieldError(_("Interval starts must carry a time zone."), field=name, code="naive_datetime")
@@ -236,7 +228,7 @@ def interval_volumes_import(*, content: bytes, actor: User | None = None, dry_ru
     """R9.1: import interval volumes from CSV — columns `queue, interval_start, interval_minutes, offered`
     (or 队列, 时段开始, 时段分钟, 来电量); times without an offset are local (Asia/Shanghai). Every row is checked
     first; with any error nothing is written (the report lists row, field and reason)."""
-    _require(actor, "workforce.forecast:edit")
+    permissions.require(actor, "workforce.forecast:edit", system=True)
     reader = csv.reader(io.StringIO(decode_text(content), newline=""))
     header = next(reader, None)
     if not header:
@@ -316,7 +308,7 @@ def forecast_compute(*, queue: PlanningQueue, start_date: date, days: int, actor
                      progress: Progress = _no_progress) -> forecasting.ForecastResult:
     """R9.1: forecast `days` days from `start_date` for one queue from the history before `start_date`, the model
     chosen by backtest, holidays and adjusted working days as features; stored as one `Forecast` per day."""
-    _require(actor, "workforce.forecast:edit")
+    permissions.require(actor, "workforce.forecast:edit", system=True)
     if not 1 <= days <= 366:
         raise FieldError(_("A forecast covers 1 to 366 days."), field="days", code="out_of_range")
     progress(str(_("Reading the history")), 5)
@@ -380,7 +372,7 @@ def staffing_plan_compute(*, queue: PlanningQueue, start_date: date, days: int, 
     """R9.5: forecast → required agents per interval (Erlang staffing, minimum per period, shrinkage) → the
     cheapest shift starts covering them (CP-SAT, `shifts.plan_shifts`); stored with coverage per interval, the
     intervals left short, the solver status, objective, bound and gap."""
-    _require(actor, "workforce.plan:edit")
+    permissions.require(actor, "workforce.plan:edit", system=True)
     if not 1 <= days <= 62:
         raise FieldError(_("A plan covers 1 to 62 days."), field="days", code="out_of_range")
     templates = list(selectors.shift_templates())
@@ -511,7 +503,7 @@ def roster_inputs(roster: Roster) -> tuple[list[rostering.AgentSpec], list[shift
 
 def roster_create(*, plan: StaffingPlan, actor: User | None = None) -> Roster:
     """A new draft roster for a plan (the solver fills it)."""
-    _require(actor, "workforce.roster:edit")
+    permissions.require(actor, "workforce.roster:edit", system=True)
     roster = Roster.objects.create(plan=plan, created_by=actor)
     log("workforce.roster.created", actor=actor, roster=roster, plan=plan.pk)
     return roster
@@ -522,7 +514,7 @@ def roster_compute(*, roster: Roster, actor: User | None = None, time_limit_seco
     """R9.5: assign named agents to the plan's shifts under the rest rules, skills, leave and preferences, fair
     on night shifts; what a supervisor fixed by hand is kept. Replaces the solver's earlier assignments on this
     roster; a published roster stays published (its agents see the new shifts)."""
-    _require(actor, "workforce.roster:edit")
+    permissions.require(actor, "workforce.roster:edit", system=True)
     plan = roster.plan
     progress(str(_("Reading agents, leave and fixed shifts")), 10)
     agents, specs, demand, users = roster_inputs(roster)
@@ -571,7 +563,7 @@ def roster_assignment_fix(*, actor: User | None, roster: Roster, agent: User, da
     """R9.5: a supervisor sets an agent's shift (or a day off, `template` None) by hand; the solver keeps it.
     Refused on a day of approved leave or when the agent works that day on another roster. Returns the rule
     breaches it causes (rest, days in a row, weekly rest, hours) so the page can warn — the supervisor decides."""
-    _require(actor, "workforce.roster:edit")
+    permissions.require(actor, "workforce.roster:edit", system=True)
     if not _in_horizon(roster, day):
         raise FieldError(_("The day is outside the roster."), field="date", code="out_of_range")
     if template is not None and template.code not in roster.plan.templates:
@@ -593,7 +585,7 @@ def roster_assignment_fix(*, actor: User | None, roster: Roster, agent: User, da
 
 def roster_assignment_release(*, actor: User | None, roster: Roster, agent: User, day: date) -> None:
     """Undo a fix by hand: the assignment goes back to the solver (kept until the roster is solved again)."""
-    _require(actor, "workforce.roster:edit")
+    permissions.require(actor, "workforce.roster:edit", system=True)
     with transaction.atomic():
         assignment = RosterAssignment.objects.filter(roster=roster, agent=agent, date=day, fixed=True).first()
         if assignment is None:
@@ -623,7 +615,7 @@ def agent_breaches(agent: User, around: date) -> list[str]:
 
 def roster_publish(*, actor: User | None, roster: Roster) -> Roster:
     """R9.5: publish a roster to its agents (the "my roster" page shows only published rosters)."""
-    _require(actor, "workforce.roster:edit")
+    permissions.require(actor, "workforce.roster:edit", system=True)
     if roster.status == Roster.Status.PUBLISHED:
         raise ConflictError(_("The roster is already published."), code="already_published")
     if not roster.assignments.exists():
@@ -664,7 +656,7 @@ def leave_request_create(*, actor: User, start_date: date, end_date: date, subst
     """R9.6 [003]: an agent asks for leave naming a colleague as substitute (代班); his direct supervisor decides.
     Refused: dates inverted or past, himself as substitute, an overlapping request, no direct supervisor, or a
     substitute who already works on one of the agent's shift days or is on leave then."""
-    _require(actor, "workforce.leave:request")
+    permissions.require(actor, "workforce.leave:request", system=True)
     if end_date < start_date:
         raise FieldError(_("The last day is before the first day."), field="end_date", code="inverted")
     if start_date < clock.today():
@@ -712,7 +704,7 @@ def leave_request_decide(*, actor: User, leave: LeaveRequest, approve: bool, not
     """R9.6 [003]: the agent's direct supervisor approves or rejects. On approval the roster changes in the same
     transaction: each of the agent's shifts in the leave goes to the named substitute, fixed, marked as covering
     for him; refused whole if the substitute works that day or would get too little rest."""
-    _require(actor, "workforce.leave:approve")
+    permissions.require(actor, "workforce.leave:approve", system=True)
     if leave.agent_id == actor.pk:
         raise KefuError(_("Nobody approves his own leave."), code="own_leave", status=403)
     if not selectors.is_direct_supervisor(actor, leave.agent):
@@ -753,7 +745,7 @@ def leave_request_decide(*, actor: User, leave: LeaveRequest, approve: bool, not
 
 def leave_request_cancel(*, actor: User, leave: LeaveRequest) -> LeaveRequest:
     """The requester withdraws a request that is still waiting."""
-    _require(actor, "workforce.leave:request")
+    permissions.require(actor, "workforce.leave:request", system=True)
     if leave.agent_id != actor.pk:
         raise KefuError(_("Only the requester cancels a request."), code="not_requester", status=403)
     with transaction.atomic():
@@ -771,7 +763,7 @@ def leave_request_cancel(*, actor: User, leave: LeaveRequest) -> LeaveRequest:
 def surge_start(*, actor: User | None, reason: str, teams: Sequence[Team] = ()) -> Surge:
     """R9.6 [004]: a major outage — move every non-phone member of staff (the surge roles, in the given teams or
     all) onto the phones. Logged: who started it, when, and one line per person moved."""
-    _require(actor, "workforce.surge:switch")
+    permissions.require(actor, "workforce.surge:switch", system=True)
     reason = (reason or "").strip()
     if not reason:
         raise FieldError(_("Give the reason (the outage)."), field="reason", code="required")
@@ -794,7 +786,7 @@ def surge_start(*, actor: User | None, reason: str, teams: Sequence[Team] = ()) 
 
 def surge_end(*, actor: User | None, surge: Surge) -> Surge:
     """R9.6 [004]: the outage is over — everybody moved goes back to his own work. Logged like the start."""
-    _require(actor, "workforce.surge:switch")
+    permissions.require(actor, "workforce.surge:switch", system=True)
     if actor is None:
         raise KefuError(_("A surge is ended by a named supervisor."), code="actor_required")
     with transaction.atomic():
@@ -819,7 +811,7 @@ def solver_job_create(*, actor: User | None, kind: str, params: dict[str, Any]) 
             SolverJob.Kind.ROSTER: "workforce.roster:edit"}.get(kind)
     if code is None:
         raise FieldError(_("Unknown kind of job."), field="kind", code="invalid")
-    _require(actor, code)
+    permissions.require(actor, code, system=True)
     job = SolverJob.objects.create(kind=kind, params=params, created_by=actor,
                                    stage=str(_("Waiting for a worker")))
     transaction.on_commit(lambda: run_solver_job.enqueue(job_id=job.pk))
