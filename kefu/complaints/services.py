@@ -34,11 +34,6 @@ FOLLOW_UP_POLICY = "complaint_follow_up"
 SPOKEN_CHANNELS = (Ticket.Channel.PHONE, Ticket.Channel.WALK_IN)
 
 
-def _require(actor: User, code: str) -> None:
-    if not permissions.has_permission(actor, code) or permissions.user_is_read_only(actor):
-        raise KefuError(_("You may not do this."), code="permission_denied", status=403)
-
-
 def _event(ticket: Ticket, actor: User | None, action: str, field: str = "", old: Any = "", new: Any = "",
            reason: str = "") -> None:
     TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, field=field, old=str(old or ""),
@@ -78,7 +73,7 @@ def complaint_create(*, actor: User, subject: str, customer: Customer | None = N
     sentence; one arriving by e-mail or web is registered the same way. It becomes a ticket of kind complaint
     handled by the complaint desk, whose 3-working-day clock starts (R5.2). A complaint against a staff member
     opens an investigation (R5.3)."""
-    _require(actor, "complaints.complaint:create")
+    permissions.require(actor, "complaints.complaint:create")
     subject = (subject or "").strip()
     if not subject:
         raise FieldError(_("Say what the complaint is about."), field="subject", code="required")
@@ -119,7 +114,7 @@ def complaint_record(*, actor: User, complaint: Complaint, version: int, details
                      against_staff: User | None = None) -> Complaint:
     """R5.1 [003] 第八条 2): the complaint handler records the complaint precisely (in the ticket's history,
     under its optimistic lock); naming a staff member opens the investigation (R5.3)."""
-    _require(actor, "complaints.complaint:handle")
+    permissions.require(actor, "complaints.complaint:handle")
     details = (details or "").strip()
     if not details:
         raise FieldError(_("Record the complaint precisely."), field="details", code="required")
@@ -158,7 +153,7 @@ def complaint_extend(*, actor: User, complaint: Complaint, new_deadline: datetim
                      consent_at: datetime, reason: str) -> ClockExtension:
     """R5.2 [003] 第八条 3): a general complaint is solved within 3 working days; an extension needs the
     customer's consent, recorded with who agreed and when (the SLA clock's extension)."""
-    _require(actor, "complaints.complaint:handle")
+    permissions.require(actor, "complaints.complaint:handle")
     sla_clock = resolution_clock(complaint)
     if sla_clock is None:
         raise KefuError(_("This complaint has no running deadline to extend."), code="clock_stopped")
@@ -177,7 +172,7 @@ def investigation_conclude(*, actor: User, complaint: Complaint, finding: str, e
                            points: Decimal | None = None) -> Investigation:
     """R5.3 [003] 第八条 4), 第十七条: the investigation ends verified or not verified, with evidence and a
     decision; a verified complaint becomes an appraisal deduction of the staff member for this month (R8.4)."""
-    _require(actor, "complaints.complaint:handle")
+    permissions.require(actor, "complaints.complaint:handle")
     investigation = Investigation.objects.select_for_update().filter(complaint=complaint).first()
     if investigation is None:
         raise KefuError(_("This complaint is not against a staff member."), code="no_investigation")
@@ -219,7 +214,7 @@ def investigation_conclude(*, actor: User, complaint: Complaint, finding: str, e
 def complaint_inform(*, actor: User, complaint: Complaint, message: str) -> TicketEntry:
     """R5.3 [003] 第八条 4)–5): the result is always told to the customer. Recorded as a reply on the ticket
     and as an outbound contact (kefu.contacts) linked to the ticket when the handler may record contacts."""
-    _require(actor, "complaints.complaint:handle")
+    permissions.require(actor, "complaints.complaint:handle")
     message = (message or "").strip()
     if not message:
         raise FieldError(_("Say what the customer was told."), field="message", code="required")
@@ -274,7 +269,7 @@ def _walk_to_closed(actor: User, ticket: Ticket, reason: str) -> Ticket:
 def complaint_close(*, actor: User, complaint: Complaint, resolution: str) -> FollowUpCallback:
     """R5.2–R5.4: close a handled complaint — after any investigation is concluded and the customer was told
     the result — and schedule its follow-up callback within one month (R5.4 [000])."""
-    _require(actor, "complaints.complaint:handle")
+    permissions.require(actor, "complaints.complaint:handle")
     resolution = (resolution or "").strip()
     if not resolution:
         raise FieldError(_("Say how the complaint was solved."), field="resolution", code="required")
@@ -354,17 +349,24 @@ def follow_up_complete(*, follow_up: FollowUpCallback, result: str, done_by: Use
                        at: datetime | None = None) -> FollowUpCallback:
     """R5.4 [000]: the follow-up callback was made (by kefu.callbacks, on the complaint follow-up form): it is
     done, with its result, and its one-month clock stops (a late one counts as missed). Idempotent."""
+    return _end_follow_up(follow_up, FollowUpCallback.Status.DONE, result, done_by, at, "follow_up_done",
+                          from_states=(FollowUpCallback.Status.SCHEDULED, FollowUpCallback.Status.CANCELLED))
+
+
+def _end_follow_up(follow_up: FollowUpCallback, status: str, text: str, by: User | None, at: datetime | None,
+                   action: str, *, from_states: tuple[str, ...]) -> FollowUpCallback:
+    """Set a follow-up's final status (only from `from_states`, else unchanged), stop its clock, and say so in
+    the complaint's history."""
     at = at or clock.now()
     follow_up = FollowUpCallback.objects.select_for_update().select_related("complaint__ticket").get(pk=follow_up.pk)
-    if follow_up.status == FollowUpCallback.Status.DONE:
+    if follow_up.status not in from_states:
         return follow_up
-    follow_up.status, follow_up.result, follow_up.done_at, follow_up.done_by = (
-        FollowUpCallback.Status.DONE, (result or "").strip(), at, done_by)
+    follow_up.status, follow_up.result, follow_up.done_at, follow_up.done_by = status, (text or "").strip(), at, by
     follow_up.save(update_fields=["status", "result", "done_at", "done_by"])
     from kefu.sla.services import clocks_stop_for_target
 
     clocks_stop_for_target("complaint_follow_up", follow_up.pk, at=at, policy_code=FOLLOW_UP_POLICY)
-    _event(follow_up.complaint.ticket, done_by, "follow_up_done", "follow_up", "", follow_up.result)
+    _event(follow_up.complaint.ticket, by, action, "follow_up", "", follow_up.result)
     return follow_up
 
 
@@ -386,10 +388,8 @@ def follow_up_cancel(*, follow_up: FollowUpCallback, reason: str, by: User | Non
                      at: datetime | None = None) -> FollowUpCallback:
     """R5.4: the callback planner took the complaint's follow-up callback off the plan (with a reason): the
     follow-up is cancelled, not left scheduled for ever, and the complaint's history says why. Idempotent."""
-    at = at or clock.now()
-    follow_up = FollowUpCallback.objects.select_for_update().select_related("complaint__ticket").get(pk=follow_up.pk)
-    if follow_up.status != FollowUpCallback.Status.SCHEDULED:
-        return follow_up
+    return _end_follow_up(follow_up, FollowUpCallback.Status.CANCELLED, reason, by, at, "follow_up_cancelled",
+                          from_states=(FollowUpCallback.Status.SCHEDULED,))
     follow_up.status, follow_up.result, follow_up.done_at, follow_up.done_by = (
         FollowUpCallback.Status.CANCELLED, (reason or "").strip(), at, by)
     follow_up.save(update_fields=["status", "result", "done_at", "done_by"])
